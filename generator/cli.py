@@ -1,0 +1,158 @@
+"""`jcm` commands: parse arguments, call one function, print, set the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.findings import Severity, findings_as_json, has_errors
+
+
+def default_root() -> Path:
+    """The current git repository's top level, else the current directory."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return Path(out.stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        return Path.cwd()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jcm", description="JCM public registry: validate records and build the site."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    val = sub.add_parser("validate", help="check every record and report all problems")
+    val.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    val.add_argument("--format", choices=("text", "github", "json"), default="text")
+    bld = sub.add_parser("build", help="validate, then build the static site")
+    bld.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    bld.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
+    srv = sub.add_parser("serve", help="build the site and serve it on this machine")
+    srv.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    srv.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--host", default="127.0.0.1")
+    return parser
+
+
+def _root(args: argparse.Namespace) -> Path | None:
+    root = (args.root or default_root()).resolve()
+    if not (root / "data").is_dir():
+        print(
+            f"jcm: no data/ folder under {root}; give the registry root with --root",
+            file=sys.stderr,
+        )
+        return None
+    return root
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.pipeline import build
+
+    root = _root(args)
+    if root is None:
+        return 2
+    out = (args.out or root / "site").resolve()
+    result = build(root, out)
+    if result.site is None:
+        for finding in result.validation.findings:
+            if finding.severity is Severity.ERROR:
+                print(finding.as_text())
+        print(f"jcm: validation failed; the site in {out} was left as it was", file=sys.stderr)
+        return 1
+    print(f"built {out}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    status = cmd_build(args)
+    if status:
+        return status
+    root = _root(args)
+    out = (args.out or root / "site").resolve()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
+        print(f"serving {out} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+        server.serve_forever()
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.pipeline import validate_root
+
+    root = args.root or default_root()
+    if not (root / "data").is_dir():
+        print(
+            f"jcm: no data/ folder under {root}; give the registry root with --root",
+            file=sys.stderr,
+        )
+        return 2
+    result = validate_root(root)
+    findings = result.findings
+    shown = [f for f in findings if f.severity is not Severity.INCOMPLETE]
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    records = len(result.loaded.all_records())
+    summary = (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+        f"in {len(result.loaded.inputs)} files ({records} records loaded)"
+    )
+    if args.format == "json":
+        print(
+            findings_as_json(
+                findings,
+                {
+                    "summary": {
+                        "errors": errors,
+                        "warnings": warnings,
+                        "files": len(result.loaded.inputs),
+                        "records": records,
+                    }
+                },
+            )
+        )
+    elif args.format == "github":
+        for finding in shown:
+            print(finding.as_github())
+        print(summary)
+    else:
+        for finding in shown:
+            print(finding.as_text())
+        print(summary)
+    return 1 if has_errors(findings) else 0
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a traceback is a generator bug, never a data problem
+        traceback.print_exc()
+        print(
+            "\njcm: internal error — this is a bug in the generator, not in your data. "
+            "Please report it with the text above.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Load stage: every file under `data/` → typed records (with positions) + findings.
+
+Nothing here knows the registry's rules; it only knows where records live, how YAML is read
+and what each record kind's fields are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.findings import Finding, make_finding
+from generator.load.paths import classify
+from generator.load.tree import SourceTree
+from generator.load.yaml_source import MAX_BYTES, ParsedYaml, parse_yaml
+from generator.schema import RECORD_MODELS
+from generator.schema.errors import field_path, findings_from_validation_error
+
+KINDS = tuple(RECORD_MODELS)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record as its file says it: the typed model, where each value was written, its digest."""
+
+    kind: str
+    key: str
+    path: str
+    model: Any
+    source: ParsedYaml = field(repr=False, compare=False)
+    digest: str = ""
+
+    def locate(self, *path: str | int) -> tuple[int, int]:
+        """Line and column of the value at a field path (nearest written ancestor)."""
+        return self.source.locate(tuple(path))
+
+    def locate_key(self, *path: str | int) -> tuple[int, int]:
+        return self.source.locate_key(tuple(path))
+
+
+@dataclass
+class Loaded:
+    """The output of the load stage."""
+
+    records: dict[str, dict[str, Record]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+    findings: list[Finding] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Every input file → its SHA-256 (the provenance of a build)."""
+
+    def all_records(self) -> list[Record]:
+        return [r for kind in KINDS for r in self.records[kind].values()]
+
+
+def load_registry(tree: SourceTree) -> Loaded:
+    """Read and type every record of a source tree; never stops at the first problem."""
+    loaded = Loaded()
+    for entry in tree.entries():
+        name = entry.path.rsplit("/", 1)[-1]
+        if entry.symlink:
+            loaded.findings.append(make_finding("PATH-SYMLINK", entry.path, name=name))
+            continue
+        where = classify(entry.path)
+        if where.code:
+            loaded.findings.append(
+                make_finding(
+                    where.code,
+                    entry.path,
+                    file=entry.path,
+                    name=name,
+                    kind=where.kind or "",
+                    expected=where.expected,
+                )
+            )
+            continue
+        if entry.size > MAX_BYTES:
+            loaded.findings.append(
+                make_finding("FILE-TOO-LARGE", entry.path, size=entry.size, limit=MAX_BYTES)
+            )
+            continue
+        raw = tree.read(entry.path)
+        loaded.inputs[entry.path] = hashlib.sha256(raw).hexdigest()
+        record, findings = load_record(where.kind, where.key, entry.path, raw)
+        loaded.findings.extend(findings)
+        if record is not None:
+            loaded.records[record.kind][record.key] = record
+    return loaded
+
+
+def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | None, list[Finding]]:
+    """Parse and type one record file."""
+    parsed = parse_yaml(raw, path)
+    findings = list(parsed.findings)
+    if parsed.data is None:
+        return None, findings
+    model_cls: type[BaseModel] = RECORD_MODELS[kind]
+
+    findings.extend(_check_field_paths(parsed, path, key))
+    try:
+        model = model_cls.model_validate(parsed.data)
+    except ValidationError as exc:
+        findings.extend(findings_from_validation_error(exc, model_cls, parsed, path, record=key))
+        return None, findings
+    digest = hashlib.sha256(raw).hexdigest()
+    return Record(kind, key, path, model, parsed, digest), findings
+
+
+_STEP = re.compile(r"([A-Za-z0-9_]+)|\[(\d+)\]")
+
+
+def resolve_field_path(data: Any, dotted: str) -> tuple[str | int, ...] | None:
+    """`items[2].quantity` → `('items', 2, 'quantity')` if that value is written in `data`."""
+    path: list[str | int] = []
+    node = data
+    for name, index in _STEP.findall(dotted):
+        if name:
+            if not isinstance(node, dict) or name not in node:
+                return None
+            node = node[name]
+            path.append(name)
+        else:
+            i = int(index)
+            if not isinstance(node, list) or i >= len(node):
+                return None
+            node = node[i]
+            path.append(i)
+    return tuple(path)
+
+
+def _check_field_paths(parsed: ParsedYaml, path: str, key: str) -> list[Finding]:
+    """Each `unverified`, `derived` and `conflicts` entry must name a field the record writes.
+
+    **Why** on the raw data: so that the check runs even when other fields fail validation.
+    """
+    out = []
+    data = parsed.data
+
+    def entries(name: str) -> list:
+        value = data.get(name)
+        return value if isinstance(value, list) else []
+
+    marks: list[tuple[tuple, Any]] = [
+        (("unverified", i), dotted) for i, dotted in enumerate(entries("unverified"))
+    ]
+    for name in ("derived", "conflicts"):
+        marks += [
+            ((name, i, "field"), item.get("field"))
+            for i, item in enumerate(entries(name))
+            if isinstance(item, dict)
+        ]
+    for where, dotted in marks:
+        if isinstance(dotted, str) and resolve_field_path(data, dotted) is None:
+            line, col = parsed.locate(where)
+            out.append(
+                make_finding(
+                    "SCHEMA-UNKNOWN-FIELD-PATH",
+                    path,
+                    line,
+                    col,
+                    record=key,
+                    field=field_path(where),
+                    value=dotted,
+                )
+            )
+    return out

@@ -1,0 +1,61 @@
+"""The pipeline: load → validate → link → compute → check → render → publish, and nothing else.
+
+Each stage is a function of the previous stage's output; this module only strings them together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.findings import Finding, sort_findings
+from generator.load.registry import Loaded, load_registry
+from generator.load.tree import SourceTree, WorkingTree
+
+
+@dataclass
+class Validation:
+    """What `jcm validate` reports."""
+
+    loaded: Loaded
+    findings: list[Finding] = field(default_factory=list)
+
+
+def validate_tree(tree: SourceTree) -> Validation:
+    loaded = load_registry(tree)
+    return Validation(loaded=loaded, findings=sort_findings(loaded.findings))
+
+
+def validate_root(root: Path) -> Validation:
+    return validate_tree(WorkingTree(root))
+
+
+@dataclass
+class Build:
+    validation: Validation
+    site: Path | None = None
+
+
+def render_pages(validation: Validation) -> dict[str, str]:
+    """Render stage: every generated page, by its path under the docs folder."""
+    from generator.render.codes import render_codes_page
+    from generator.render.home import render_home_page
+    from generator.render.records import render_records_page
+
+    return {
+        "index.md": render_home_page(validation.loaded),
+        "reference/codes.md": render_codes_page(),
+        "reference/records.md": render_records_page(),
+    }
+
+
+def build(root: Path, out: Path) -> Build:
+    """Validate, and only if nothing is an error, render and publish the site into `out`."""
+    from generator.findings import has_errors
+    from generator.publish import build_site
+
+    validation = validate_root(root)
+    if has_errors(validation.findings):
+        return Build(validation)
+    site = build_site(root, render_pages(validation), out)
+    return Build(validation, site)

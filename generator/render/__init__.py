@@ -1,0 +1,1 @@
+"""Render stage: the registry → Markdown pages and data files (never computes a figure)."""

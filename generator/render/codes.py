@@ -1,0 +1,24 @@
+"""The error-code catalogue page: every code with its severity, title, remedy and explanation."""
+
+from __future__ import annotations
+
+from generator.findings import CatalogueEntry, catalogue
+from generator.render.templating import render_template
+
+FAMILY_TITLES = {
+    "files": "Files and paths",
+    "yaml": "YAML",
+    "schema": "Fields of a record",
+}
+
+
+def render_codes_page() -> str:
+    families: dict[str, list[CatalogueEntry]] = {}
+    for entry in catalogue().values():
+        families.setdefault(entry.family, []).append(entry)
+    return render_template(
+        "codes.md.j2",
+        families=[
+            (FAMILY_TITLES.get(name, name.title()), entries) for name, entries in families.items()
+        ],
+    )
