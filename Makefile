@@ -25,8 +25,8 @@ build: $(STAMP)
 	$(BIN)/jcm build
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests benchmarks scripts
-	$(BIN)/ruff format --check generator tests benchmarks scripts
+	$(BIN)/ruff check generator tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check generator tests $(wildcard benchmarks)
 
 test: $(STAMP) system lint
 	$(BIN)/jcm validate
