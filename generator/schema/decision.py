@@ -179,14 +179,22 @@ class NotifyIssuance(ItemBase):
         [],
         default_factory=list,
     )
-    period: Period = F(
-        "The verified monitoring period.", {"start": "2017-08-26", "end": "2018-05-31"}
+    period: Period | None = F(
+        "The verified monitoring period.",
+        {"start": "2017-08-26", "end": "2018-05-31"},
+        default=None,
     )
     quantity: WholeNumber | None = F("Total credits notified (tCO2e).", 8880, default=None)
     allocation: list[Allocation] = F(
         "Split per registry (and account holder, where named).",
         [{"registry": "japan", "quantity": 7104}, {"registry": "partner", "quantity": 1776}],
         default_factory=list,
+    )
+    allocation_complete: bool = F(
+        "False when only some lines of the allocation are public: the lines then need not "
+        "add up to the quantity.",
+        True,
+        default=True,
     )
 
 

@@ -69,12 +69,38 @@ class Issuance(RecordBase):
         [],
         default_factory=list,
     )
-    notified_on: date = F("Date of the JC notification; must match the file name.", "2018-11-06")
+    notified_on: date | None = F(
+        "Date of the JC notification; names the file.", "2018-11-06", default=None
+    )
+    reported_on: date | None = F(
+        "When the notification date is not public: the date the issuance was first publicly "
+        "reported, which then names the file.",
+        "2016-05-13",
+        default=None,
+    )
     notification: DecisionItemRef | None = F(
         "The JC decision item that notified the issuance.", "MN/2018-11-06-issuance#1", default=None
     )
     period: Period | None = F(
         "The monitoring period.", {"start": "2017-08-26", "end": "2018-05-31"}, default=None
     )
+    total: WholeNumber | None = F(
+        "Total issued in both registries, when the split is not public.", 181, default=None
+    )
     japan: RegistryIssuance | None = F("Issued in Japan's registry.", None, default=None)
     partner: RegistryIssuance | None = F("Issued in the partner's registry.", None, default=None)
+
+    @model_validator(mode="after")
+    def _dated(self) -> Issuance:
+        if (self.notified_on is None) == (self.reported_on is None):
+            raise PydanticCustomError(
+                "issuance_date",
+                "give `notified_on` (the JC notification date) or, only when it is not public, "
+                "`reported_on`; exactly one of them",
+                {"at": "notified_on" if self.notified_on else "project"},
+            )
+        return self
+
+    @property
+    def file_date(self) -> date:
+        return self.notified_on or self.reported_on  # type: ignore[return-value]

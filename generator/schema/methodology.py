@@ -198,7 +198,11 @@ class Methodology(RecordBase):
 
     id: MethodologyId = F("Methodology id; must match the file name.", "MN_AM003")
     country: CountryCode = F("Country of the JC that approves it.", "MN")
-    title: Text = F("Title.", "Installation of Solar PV System")
+    title: Text | None = F(
+        "Title (absent when only the id is public, e.g. from a project list).",
+        "Installation of Solar PV System",
+        default=None,
+    )
     sectoral_scope: SectoralScope | None = F("JCM sectoral scope.", 1, default=None)
     revises: ApprovedMethodologyId | None = F(
         "For a proposal: the approved methodology it revises.", "TH_AM001", default=None
