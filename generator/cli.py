@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check every record and report all problems")
     val.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     val.add_argument("--format", choices=("text", "github", "json"), default="text")
+    val.add_argument(
+        "--show-incomplete",
+        action="store_true",
+        help="also list each coverage gap (incomplete findings), not only their count",
+    )
     bld = sub.add_parser("build", help="validate, then build the static site")
     bld.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     bld.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
@@ -91,39 +96,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.coverage import format_coverage
     from generator.pipeline import validate_root
 
-    root = args.root or default_root()
-    if not (root / "data").is_dir():
-        print(
-            f"jcm: no data/ folder under {root}; give the registry root with --root",
-            file=sys.stderr,
-        )
+    root = _root(args)
+    if root is None:
         return 2
     result = validate_root(root)
     findings = result.findings
-    shown = [f for f in findings if f.severity is not Severity.INCOMPLETE]
+    show_gaps = args.show_incomplete
+    shown = [f for f in findings if show_gaps or f.severity is not Severity.INCOMPLETE]
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = sum(f.severity is Severity.WARNING for f in findings)
+    gaps = sum(f.severity is Severity.INCOMPLETE for f in findings)
+    files = len(result.loaded.inputs)
     records = len(result.loaded.all_records())
     summary = (
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-        f"in {len(result.loaded.inputs)} files ({records} records loaded)"
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+        f"{gaps} coverage gap{'s' * (gaps != 1)} (incomplete"
+        f"{'' if show_gaps else '; --show-incomplete lists them'}) "
+        f"in {files} files ({records} records loaded)"
     )
     if args.format == "json":
-        print(
-            findings_as_json(
-                findings,
-                {
-                    "summary": {
-                        "errors": errors,
-                        "warnings": warnings,
-                        "files": len(result.loaded.inputs),
-                        "records": records,
-                    }
-                },
-            )
-        )
+        cover = [
+            {
+                "kind": m.kind,
+                "label": m.label,
+                "known": m.known,
+                "total": m.total,
+                "by_country": {c: list(v) for c, v in m.by_country.items()},
+            }
+            for m in result.coverage
+        ]
+        extra = {
+            "summary": {
+                "errors": errors,
+                "warnings": warnings,
+                "incomplete": gaps,
+                "files": files,
+                "records": records,
+            },
+            "coverage": cover,
+        }
+        print(findings_as_json(findings, extra))
     elif args.format == "github":
         for finding in shown:
             print(finding.as_github())
@@ -131,6 +146,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for finding in shown:
             print(finding.as_text())
+        if result.coverage and result.registry and result.registry.projects:
+            print(format_coverage(result.coverage))
         print(summary)
     return 1 if has_errors(findings) else 0
 

@@ -8,22 +8,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.coverage import Measure, coverage
 from generator.findings import Finding, sort_findings
+from generator.link import Registry, link
 from generator.load.registry import Loaded, load_registry
 from generator.load.tree import SourceTree, WorkingTree
+from generator.rules import Outcome, run_rules
+from generator.state import State, fold
 
 
 @dataclass
 class Validation:
-    """What `jcm validate` reports."""
+    """What `jcm validate` reports, and what the render stage builds on."""
 
     loaded: Loaded
     findings: list[Finding] = field(default_factory=list)
+    registry: Registry | None = None
+    state: State | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    coverage: list[Measure] = field(default_factory=list)
 
 
 def validate_tree(tree: SourceTree) -> Validation:
+    """load → link → fold the decisions → run the rules → measure coverage."""
     loaded = load_registry(tree)
-    return Validation(loaded=loaded, findings=sort_findings(loaded.findings))
+    registry = link(loaded)
+    state = fold(registry)
+    outcomes = run_rules(registry, state)
+    rule_findings = [o for o in outcomes if isinstance(o, Finding)]
+    return Validation(
+        loaded=loaded,
+        findings=sort_findings([*loaded.findings, *registry.findings, *rule_findings]),
+        registry=registry,
+        state=state,
+        outcomes=outcomes,
+        coverage=coverage(registry, state),
+    )
 
 
 def validate_root(root: Path) -> Validation:
