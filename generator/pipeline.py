@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.compute.recalc import Computed, compute
 from generator.coverage import Measure, coverage
 from generator.findings import Finding, sort_findings
 from generator.link import Registry, link
@@ -25,22 +26,25 @@ class Validation:
     findings: list[Finding] = field(default_factory=list)
     registry: Registry | None = None
     state: State | None = None
+    computed: Computed | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     coverage: list[Measure] = field(default_factory=list)
 
 
 def validate_tree(tree: SourceTree) -> Validation:
-    """load → link → fold the decisions → run the rules → measure coverage."""
+    """load → link → fold the decisions → compute → run the rules → measure coverage."""
     loaded = load_registry(tree)
     registry = link(loaded)
     state = fold(registry)
-    outcomes = run_rules(registry, state)
+    computed = compute(registry, state)
+    outcomes = run_rules(registry, state, computed)
     rule_findings = [o for o in outcomes if isinstance(o, Finding)]
     return Validation(
         loaded=loaded,
         findings=sort_findings([*loaded.findings, *registry.findings, *rule_findings]),
         registry=registry,
         state=state,
+        computed=computed,
         outcomes=outcomes,
         coverage=coverage(registry, state),
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.compute.recalc import Computed
 from generator.findings import Finding, Severity, make_finding
 from generator.link import Registry
 from generator.load.registry import Record
@@ -54,6 +55,7 @@ def rule(*codes: str) -> Callable[[Callable[[Context], Iterator[Outcome]]], Call
 class Context:
     registry: Registry
     state: State
+    computed: Computed
 
     def finding(
         self,
@@ -95,6 +97,7 @@ def registered_rules() -> list[Rule]:
         financing,
         governance,
         ledger,
+        recalculation,
         timelines,
         validation,
     )
@@ -102,9 +105,9 @@ def registered_rules() -> list[Rule]:
     return RULES
 
 
-def run_rules(registry: Registry, state: State) -> list[Outcome]:
+def run_rules(registry: Registry, state: State, computed: Computed) -> list[Outcome]:
     """Every registered rule over the registry, in a fixed order."""
-    ctx = Context(registry, state)
+    ctx = Context(registry, state, computed)
     out: list[Outcome] = []
     for entry in registered_rules():
         out.extend(entry.check(ctx))

@@ -75,6 +75,20 @@ class TableRow(StrictModel):
     value: Number = F("The value for that selection.", "0.533")
 
 
+class TablePattern(StrictModel):
+    """A pattern observed in a table's values, checked as a warning (an observation, not a rule)."""
+
+    description: Text = F(
+        "What the pattern is and where it was observed.",
+        "Case 2 = min(Case 1, 0.533) on every published row",
+    )
+    group_by: Symbol = F("The attribute whose rows are compared together.", "grid")
+    expression: Text = F(
+        "A condition over the group's values, named `<attribute>_<value>`.",
+        "case_2 == min(case_1, 0.533)",
+    )
+
+
 class ValueTable(StrictModel):
     """A default value chosen by the project's attributes (e.g. grid and connection case)."""
 
@@ -83,6 +97,9 @@ class ValueTable(StrictModel):
         "One row per selection.",
         [{"when": {"grid": "Jamali", "case": "1"}, "value": "0.619"}],
         min_length=1,
+    )
+    patterns: list[TablePattern] = F(
+        "Patterns observed in the values, checked as warnings.", [], default_factory=list
     )
 
 

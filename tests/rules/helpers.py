@@ -36,11 +36,13 @@ def run_with(tmp_path: Path, edits: dict[str, Edit]) -> tuple[Path, Validation]:
     return root, validate_root(root)
 
 
-def line_of(root: Path, rel: str, marker: str) -> int:
+def line_of(root: Path, rel: str, marker: str | tuple[str, int]) -> int:
+    """The line of the first (or the n-th, for `(text, n)`) line containing the marker."""
+    text, nth = (marker, 0) if isinstance(marker, str) else marker
     lines = (root / "data" / rel).read_text("utf-8").splitlines()
-    hits = [i for i, line in enumerate(lines, start=1) if marker in line]
-    assert hits, f"{marker!r} not in {rel}"
-    return hits[0]
+    hits = [i for i, line in enumerate(lines, start=1) if text in line]
+    assert len(hits) > nth, f"{text!r} not in {rel}"
+    return hits[nth]
 
 
 def find(validation: Validation, code: str) -> list[Finding]:

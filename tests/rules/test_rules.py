@@ -355,6 +355,232 @@ CASES = [
     ),
 ]
 
+XA004 = P + "XA004/project.yaml"
+MR4 = P + "XA004/monitoring/2021-01-01_2021-06-30.yaml"
+ER_02 = """      - name: ER_p
+        expression: "RE_p - PE_p"
+        unit: tCO2
+    rounding:
+      - {quantity: ER_p, method: down}
+"""
+
+CASES += [
+    (
+        "EQ-SYNTAX",
+        "error",
+        {
+            METH: replace(
+                'expression: "sum_i(EG[i] * EF_RE)"', 'expression: "sum_i(EG[i] ** EF_RE)"'
+            )
+        },
+        METH,
+        "EG[i] ** EF_RE",
+    ),
+    (
+        "EQ-UNKNOWN-SYMBOL",
+        "error",
+        {METH: replace('"EC_aux * EF_RE"', '"EC_aux * EF_XX"')},
+        METH,
+        "EF_XX",
+    ),
+    (
+        "EQ-CYCLE",
+        "error",
+        {METH: replace('expression: "sum_i(EG[i] * EF_RE)"', 'expression: "ER_p + 0"')},
+        METH,
+        '"ER_p + 0"',
+    ),
+    (
+        "EQ-NO-ER",
+        "error",
+        {METH: replace(ER_02, ER_02.replace("name: ER_p", "name: ER_x"))},
+        METH,
+        ("- name: RE_p", 1),
+    ),
+    (
+        "EQ-PER-UNIT",
+        "error",
+        {
+            METH: replace(
+                'expression: "sum_i(EG[i] * EF_RE)"', 'expression: "sum_i(EG[i] * EF_RE[i])"'
+            )
+        },
+        METH,
+        "sum_i(EG[i] * EF_RE[i])",
+    ),
+    (
+        "EQ-UNIT-UNKNOWN",
+        "error",
+        {
+            METH: replace(
+                "Auxiliary electricity the PV systems draw from the grid during period p\n        unit: MWh",
+                "Auxiliary electricity the PV systems draw from the grid during period p\n        unit: MWhh",
+            )
+        },
+        METH,
+        "unit: MWhh",
+    ),
+    (
+        "EQ-UNIT-MISMATCH",
+        "error",
+        {METH: replace('"EC_aux * EF_RE"', '"EC_aux + EF_RE"')},
+        METH,
+        '"EC_aux + EF_RE"',
+    ),
+    (
+        "EQ-TABLE-PATTERN",
+        "warning",
+        {
+            METH: replace(
+                '{when: {connection: grid, case: "2"}, value: 0.533}',
+                '{when: {connection: grid, case: "2"}, value: 0.6}',
+            )
+        },
+        METH,
+        "- description: Case 2",
+    ),
+    (
+        "EQ-DEFAULT-UNSET",
+        "incomplete",
+        {
+            METH: replace(
+                "        value: 0.797\n        source: Most efficient fictional power plant\n",
+                "        source: Most efficient fictional power plant\n",
+            )
+        },
+        METH,
+        ('- symbol: "EG_{i,p}"', 0),
+    ),
+    (
+        "CALC-UNKNOWN-PARAMETER",
+        "error",
+        {MR2020: replace("- parameter: EC_aux", "- parameter: EC_aux2")},
+        MR2020,
+        "EC_aux2",
+    ),
+    (
+        "CALC-DUPLICATE-VALUE",
+        "error",
+        {
+            MR4: replace(
+                "  - {parameter: EC_aux",
+                "  - {parameter: EG, per_unit: {PV1: 1}}\n  - {parameter: EC_aux",
+            )
+        },
+        MR4,
+        "{PV1: 1}",
+    ),
+    (
+        "CALC-NOT-MONITORED",
+        "warning",
+        {
+            MR4: replace(
+                "  - {parameter: EC_aux",
+                "  - {parameter: EF_RE, value: 0.797}\n  - {parameter: EC_aux",
+            )
+        },
+        MR4,
+        "parameter: EF_RE",
+    ),
+    (
+        "CALC-OPTION-NOT-ALLOWED",
+        "error",
+        {
+            MR4: replace(
+                "unit: MWh, option: C}\n  - {parameter: EC_aux",
+                "unit: MWh, option: A}\n  - {parameter: EC_aux",
+            )
+        },
+        MR4,
+        "option: A",
+    ),
+    (
+        "CALC-UNIT",
+        "warning",
+        {MR4: replace("{PV1: 80}, unit: MWh", "{PV1: 80000}, unit: kWh")},
+        MR4,
+        "unit: kWh",
+    ),
+    (
+        "CALC-MISSING-VALUE",
+        "error",
+        {MR4: replace("  - {parameter: EC_aux, value: 0, unit: MWh, option: C}\n", "")},
+        MR4,
+        "values:",
+    ),
+    (
+        "CALC-OUT-OF-RANGE",
+        "warning",
+        {MR4: replace("{PV1: 80}", "{PV1: 200000}")},
+        MR4,
+        "{PV1: 200000}",
+    ),
+    (
+        "CALC-TABLE-NO-ROW",
+        "error",
+        {
+            XA004: replace(
+                "  - methodology: XA_AM001@01.0\n",
+                "  - methodology: XA_AM001@02.0\n    attributes: {connection: rooftop}\n",
+            ),
+            MR4: replace("  - {parameter: EC_aux, value: 0, unit: MWh, option: C}\n", ""),
+        },
+        XA004,
+        "- methodology: XA_AM001@02.0",
+    ),
+    (
+        "CALC-DIVISION-BY-ZERO",
+        "error",
+        {METH: replace('"EC_aux * EF_RE"', '"EC_aux * EF_RE * EC_aux / EC_aux"')},
+        MR4,
+        "values:",
+    ),
+    (
+        "CALC-OVERFLOW",
+        "error",
+        {
+            P + "XA001/monitoring/2021-07-01_2021-12-31.yaml": replace(
+                "{PV1: 440, PV2: 190}", "{PV1: 9.9e+999999, PV2: 9.9e+999999}"
+            )
+        },
+        P + "XA001/monitoring/2021-07-01_2021-12-31.yaml",
+        "values:",
+    ),
+    (
+        "CALC-NOT-RECOMPUTABLE",
+        "incomplete",
+        {
+            MR4: lambda t: t.replace(
+                "  - {parameter: EG, per_unit: {PV1: 80}, unit: MWh, option: C}\n  - {parameter: EC_aux, value: 0, unit: MWh, option: C}\n",
+                "",
+            ).replace("values:\n", "")
+        },
+        MR4,
+        "period:",
+    ),
+    (
+        "CALC-CLAIMED-MISMATCH",
+        "warning",
+        {MR2020: replace("emission_reductions: 1035", "emission_reductions: 1036")},
+        MR2020,
+        "emission_reductions: 1036",
+    ),
+    (
+        "CALC-VERIFIED-EXCEEDS-RECOMPUTED",
+        "warning",
+        {MR4: replace("verified_er: 63", "verified_er: 64")},
+        MR4,
+        "verified_er: 64",
+    ),
+    (
+        "CALC-ESTIMATE-MISMATCH",
+        "warning",
+        {XA001: replace("annual: 1036", "annual: 1040")},
+        XA001,
+        "annual: 1040",
+    ),
+]
+
 IN_EXAMPLE = {"CLAIM-NOTIFICATION-NOT-PUBLIC", "CLAIM-REGISTERED-UNVALIDATED"}
 RULE_CODES = sorted(
     {code for r in registered_rules() for code in r.codes}
