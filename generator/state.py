@@ -207,7 +207,7 @@ class State:
                 and s.covers(day)
             ):
                 return False, f"suspended ({s.origin})"
-        relevant = [s for s in spans if scope is None or s.scope == scope]
+        relevant = [s for s in spans if scope is None or s.scope in (scope, 0)]
         exact = [s for s in relevant if s.function == function]
         for s in exact:
             if s.covers(day):
@@ -367,8 +367,14 @@ def _apply(state: State, registry: Registry, act: Act) -> None:
                 state.projects[pid].planned = act
     elif kind == "designate_tpe":
         start = item.valid_from or act.effective
+        if item.scopes is None:  # designated, scopes and functions not public
+            state.spans.append(
+                Span(
+                    item.tpe, act.item_ref.country, "unstated", 0, start, item.valid_until, act.ref
+                )
+            )
         for function in ("validation", "verification", "unstated"):
-            for scope in getattr(item.scopes, function) or []:
+            for scope in getattr(item.scopes, function, None) or []:
                 state.spans.append(
                     Span(
                         item.tpe,

@@ -79,7 +79,9 @@ class AdoptRuleDocument(ItemBase):
     document: Slug = F(
         "Rule document id (data/reference/rule-documents.yaml).", "rules-of-procedure"
     )
-    version: Version = F("Version adopted.", "02.0")
+    version: Version | None = F(
+        "Version adopted (absent when the source does not give it).", "02.0", default=None
+    )
     parameters: dict[Slug, Number] = F(
         "The document's rule parameters as read in this version (names in "
         "data/reference/rule-documents.yaml).",
@@ -125,7 +127,11 @@ class DesignateTpe(ItemBase):
     number: TpeNumber | None = F(
         "This country's number for it, where printed.", "TPE-VN-002", default=None
     )
-    scopes: Scopes = F("Scopes per function designated.", {"validation": [1], "verification": [1]})
+    scopes: Scopes | None = F(
+        "Scopes per function designated (absent when the source does not give them).",
+        {"validation": [1], "verification": [1]},
+        default=None,
+    )
     valid_from: date | None = F(
         "First day of validity, when not the decision date.", "2025-08-06", default=None
     )
