@@ -47,6 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--host", default="127.0.0.1")
+    sheet = sub.add_parser(
+        "spreadsheet", help="write a methodology's monitoring spreadsheet (XLSX)"
+    )
+    sheet.add_argument("methodology", help="approved methodology id, e.g. MN_AM003")
+    sheet.add_argument("--version", help='version, e.g. "02.0" (default: the latest)')
+    sheet.add_argument("--project", help="project id: its units, attributes and estimates")
+    sheet.add_argument("--out", type=Path, help="file to write (default: JCM_<id>_ver<v>.xlsx)")
+    sheet.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    imp = sub.add_parser(
+        "import-monitoring", help="read a filled Monitoring Report Sheet into a monitoring record"
+    )
+    imp.add_argument("file", type=Path, help="the filled .xlsx")
+    imp.add_argument("--project", required=True, help="project id, e.g. MN003")
+    imp.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    imp.add_argument("--force", action="store_true", help="replace an existing record")
     return parser
 
 
@@ -152,7 +167,100 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+def cmd_spreadsheet(args: argparse.Namespace) -> int:
+    from generator.pipeline import validate_root
+    from generator.spreadsheet.writer import Target, build_workbook, target_for, workbook_bytes
+
+    root = _root(args)
+    if root is None:
+        return 2
+    result = validate_root(root)
+    registry, computed = result.registry, result.computed
+    record = registry.methodologies.get(args.methodology)
+    if record is None:
+        print(f"jcm: no methodology {args.methodology} in {root}/data", file=sys.stderr)
+        return 2
+    versions = [v.version for v in record.model.versions if v.version]
+    version = args.version or (versions[-1] if versions else None)
+    key = f"{args.methodology}@{version}"
+    compiled = computed.versions.get(key)
+    if compiled is None:
+        print(
+            f"jcm: {args.methodology} has no version {version!r} (it has: "
+            f"{', '.join(versions) or 'none'})",
+            file=sys.stderr,
+        )
+        return 2
+    if not compiled.equations or compiled.broken:
+        for finding in result.findings:
+            if finding.path == record.path and finding.code.startswith("EQ-"):
+                print(finding.as_text())
+        print(f"jcm: {key} has no usable equations; no spreadsheet written", file=sys.stderr)
+        return 1
+    target = Target()
+    if args.project:
+        project = registry.projects.get(args.project)
+        if project is None:
+            print(f"jcm: no project {args.project}", file=sys.stderr)
+            return 2
+        if key not in [a.methodology for a in project.model.methodologies]:
+            print(f"jcm: {args.project} does not apply {key}", file=sys.stderr)
+            return 2
+        target = target_for(project, key)
+    suffix = f"_{args.project}" if args.project else ""
+    out = args.out or Path(f"JCM_{args.methodology}_ver{version}{suffix}.xlsx")
+    out.write_bytes(workbook_bytes(build_workbook(compiled, args.methodology, target)))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_import_monitoring(args: argparse.Namespace) -> int:
+    from generator.load.tree import OverlayTree, WorkingTree
+    from generator.pipeline import validate_tree
+    from generator.spreadsheet.reader import read_monitoring_workbook
+    from generator.yamlout import dump_record
+
+    root = _root(args)
+    if root is None:
+        return 2
+    raw = args.file.read_bytes()
+    parsed = read_monitoring_workbook(raw, str(args.file), project=args.project)
+    if parsed.findings or parsed.data is None:
+        for finding in parsed.findings:
+            print(finding.as_text())
+        print("jcm: nothing written", file=sys.stderr)
+        return 1
+    data = parsed.data
+    period = data["period"]
+    rel = (
+        f"data/projects/{args.project}/monitoring/"
+        f"{period['start'].isoformat()}_{period['end'].isoformat()}.yaml"
+    )
+    target = root / rel
+    if target.exists() and not args.force:
+        print(f"jcm: {rel} exists; give --force to replace it", file=sys.stderr)
+        return 1
+    text = dump_record(data, schema="../../../../schemas/monitoring.schema.json")
+    result = validate_tree(OverlayTree(WorkingTree(root), {rel: text.encode()}))
+    mine = [f for f in result.findings if f.path == rel and f.severity is Severity.ERROR]
+    for finding in mine:
+        print(finding.as_text())
+    if mine:
+        print("jcm: the sheet has errors; nothing written", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {rel}")
+    return 0
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "spreadsheet": cmd_spreadsheet,
+    "import-monitoring": cmd_import_monitoring,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

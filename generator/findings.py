@@ -65,9 +65,23 @@ class Finding:
     def printed_code(self) -> str:
         return f"{self.severity.letter}-{self.code}"
 
+    @property
+    def cell(self) -> str:
+        """For a finding in a workbook: the sheet and cell, e.g. `'MRS(input)'!E12`."""
+        if not self.path.endswith(".xlsx"):
+            return ""
+        letters, number = "", self.col
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(65 + rest) + letters
+        return f"'MRS(input)'!{letters}{self.line}"
+
     def as_text(self) -> str:
         tail = f"; {self.remedy}" if self.remedy else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.printed_code} {self.message}{tail}"
+        where = f"[{self.cell}] " if self.cell and self.cell not in self.message else ""
+        return (
+            f"{self.path}:{self.line}:{self.col}: {self.printed_code} {where}{self.message}{tail}"
+        )
 
     def as_github(self) -> str:
         level = {"error": "error", "warning": "warning", "incomplete": "notice"}[self.severity]

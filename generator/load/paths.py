@@ -53,7 +53,9 @@ PLACES: tuple[Place, ...] = (
     ),
     Place(
         "monitoring",
-        re.compile(rf"^data/projects/(?P<key>[A-Z]{{2}}\d{{3}}/monitoring/{_DATE}_{_DATE})\.yaml$"),
+        re.compile(
+            rf"^data/projects/(?P<key>[A-Z]{{2}}\d{{3}}/monitoring/{_DATE}_{_DATE})\.(yaml|xlsx)$"
+        ),
         re.compile(r"^data/projects/[^/]+/monitoring/[^/]+$"),
         "data/projects/<ID>/monitoring/<start>_<end>.yaml, e.g. "
         "data/projects/MN003/monitoring/2017-08-26_2018-05-31.yaml",

@@ -87,14 +87,26 @@ def load_registry(tree: SourceTree) -> Loaded:
         loaded.inputs[entry.path] = hashlib.sha256(raw).hexdigest()
         record, findings = load_record(where.kind, where.key, entry.path, raw)
         loaded.findings.extend(findings)
-        if record is not None:
-            loaded.records[record.kind][record.key] = record
+        if record is None:
+            continue
+        twin = loaded.records[record.kind].get(record.key)
+        if twin is not None:
+            loaded.findings.append(
+                make_finding("PATH-DUPLICATE-RECORD", entry.path, other=twin.path)
+            )
+            continue
+        loaded.records[record.kind][record.key] = record
     return loaded
 
 
 def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | None, list[Finding]]:
-    """Parse and type one record file."""
-    parsed = parse_yaml(raw, path)
+    """Parse and type one record file (YAML, or a Monitoring Report Sheet workbook)."""
+    if path.endswith(".xlsx"):
+        from generator.spreadsheet.reader import read_monitoring_workbook
+
+        parsed = read_monitoring_workbook(raw, path, project=key.split("/")[0])
+    else:
+        parsed = parse_yaml(raw, path)
     findings = list(parsed.findings)
     if parsed.data is None:
         return None, findings

@@ -90,3 +90,25 @@ class GitTree:
 
     def read(self, path: str) -> bytes:
         return self._blobs[path].data_stream.read()
+
+
+class OverlayTree:
+    """A tree with some files added or replaced in memory (e.g. a record about to be written)."""
+
+    def __init__(self, base: SourceTree, extra: dict[str, bytes]) -> None:
+        self.base = base
+        self.extra = extra
+        self.label = f"{base.label} (+{len(extra)} new)"
+
+    def entries(self) -> Iterator[Entry]:
+        seen = {}
+        for entry in self.base.entries():
+            seen[entry.path] = entry
+        for path, raw in self.extra.items():
+            seen[path] = Entry(path, len(raw))
+        yield from (seen[p] for p in sorted(seen))
+
+    def read(self, path: str) -> bytes:
+        if path in self.extra:
+            return self.extra[path]
+        return self.base.read(path)

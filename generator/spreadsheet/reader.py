@@ -52,17 +52,17 @@ def check_container(raw: bytes, path: str, out: ParsedYaml) -> bool:
         _refuse(out, path, "XLSX-ENCRYPTED")
         return False
     if not zipfile.is_zipfile(io.BytesIO(raw)):
-        _refuse(out, path, "XLSX-NOT-A-WORKBOOK")
+        _refuse(out, path, "XLSX-NOT-A-WORKBOOK", detail="")
         return False
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        _refuse(out, path, "XLSX-NOT-A-WORKBOOK")
+        _refuse(out, path, "XLSX-NOT-A-WORKBOOK", detail="")
         return False
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        _refuse(out, path, "XLSX-NOT-A-WORKBOOK")
+        _refuse(out, path, "XLSX-NOT-A-WORKBOOK", detail="")
         return False
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
@@ -116,7 +116,7 @@ def read_monitoring_workbook(raw: bytes, path: str, project: str | None = None) 
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        return _refuse(out, path, "XLSX-NOT-A-WORKBOOK", detail=type(exc).__name__)
+        return _refuse(out, path, "XLSX-NOT-A-WORKBOOK", detail=f" ({type(exc).__name__})")
     try:
         if L.MRS_INPUT not in wb.sheetnames:
             return _refuse(out, path, "XLSX-SHEET-MISSING", sheet=L.MRS_INPUT)

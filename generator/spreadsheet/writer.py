@@ -142,6 +142,19 @@ class _Validations:
         dv.add(cell)
 
 
+def target_for(project: Any, methodology_ref: str) -> Target:
+    """The project a spreadsheet is made for: its units, attributes and estimated values."""
+    model = project.model
+    applied = next((a for a in model.methodologies if a.methodology == methodology_ref), None)
+    attributes = dict(applied.attributes) if applied else {}
+    return Target(
+        project=model.id,
+        units=[(u.id, u.description, {**attributes, **u.attributes}) for u in model.units],
+        attributes=attributes,
+        estimated=dict(applied.estimated_values) if applied else {},
+    )
+
+
 def _units_for(target: Target) -> list[tuple[str, str, dict[str, str]]]:
     return target.units or [("1", "unit i = 1", {})]
 
@@ -296,6 +309,14 @@ def _plan_input(
                     getattr(parameter.range, "min", None),
                     getattr(parameter.range, "max", None),
                 )
+            elif parameter.table is None and parameter.value is None:
+                # the default is not in the public record: never a guess, an input cell
+                _input(value_cell)
+                checks.number(value_cell.coordinate, None, None)
+                text(
+                    ws.cell(row, 7),
+                    "default value not public: type it from the approved methodology",
+                )
             elif parameter.table is None:
                 value_cell.value = parameter.value
             else:
@@ -392,6 +413,8 @@ def _report_input(
             option = ws.cell(row, L.COL["g"])
             _input(option)
             checks.options_list(parameter.monitoring_options, option.coordinate)
+            if len(parameter.monitoring_options) == 1:
+                option.value = f"Option {parameter.monitoring_options[0]}"
             for letter in "hijk":
                 _input(ws.cell(row, L.COL[letter]))
             ref = _ref(L.MRS_INPUT, L.COL["e"], row)

@@ -10,7 +10,7 @@ from generator.findings import Finding
 from generator.pipeline import Validation, validate_root
 from tests.conftest import FIXTURES
 
-Edit = str | Callable[[str], str] | None
+Edit = str | bytes | Callable[[str], str] | None
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -30,6 +30,9 @@ def run_with(tmp_path: Path, edits: dict[str, Edit]) -> tuple[Path, Validation]:
             path.unlink()
         elif callable(change):
             path.write_text(change(path.read_text("utf-8")), "utf-8")
+        elif isinstance(change, bytes):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(change)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(change, "utf-8")
