@@ -62,6 +62,7 @@ def _same(claimed: Decimal, recomputed: Decimal) -> bool:
     "CALC-NOT-RECOMPUTABLE",
     "CALC-ESTIMATE-MISMATCH",
     "EQ-DEFAULT-UNSET",
+    "CALC-SCALE",
 )
 def claimed_and_verified(ctx: Context) -> Iterator[Outcome]:
     for key, compiled in sorted(ctx.computed.versions.items()):
@@ -145,3 +146,28 @@ def claimed_and_verified(ctx: Context) -> Iterator[Outcome]:
                     )
                 else:
                     yield Passed("CALC-VERIFIED-EXCEEDS-RECOMPUTED", report.key)
+            yield from _scale(ctx, chain, er)
+
+
+SCALE = Decimal(20)
+"""How far from the estimate a recomputed figure may be before it looks like a unit slip."""
+
+
+def _scale(ctx: Context, chain, er: Decimal | None) -> Iterator[Outcome]:
+    """Plausibility: a period's figure 20 times above or below the PDD's estimate pro rata
+    usually means values typed in kWh under a MWh label (or the reverse)."""
+    if er is None or not chain.estimated or chain.estimated <= 0 or er <= 0:
+        return
+    ratio = er / chain.estimated
+    if ratio > SCALE or ratio < 1 / SCALE:
+        yield ctx.finding(
+            "CALC-SCALE",
+            chain.report,
+            ("values",),
+            severity=Severity.WARNING,
+            recomputed=er,
+            estimated=chain.estimated.quantize(Decimal(1)),
+            ratio=f"{ratio:.3g}",
+        )
+    else:
+        yield Passed("CALC-SCALE", chain.report.key)

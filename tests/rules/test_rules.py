@@ -581,6 +581,17 @@ CASES += [
     ),
 ]
 
+MR3 = P + "XA001/monitoring/2021-07-01_2021-12-31.yaml"
+CASES.append(
+    (
+        "CALC-SCALE",
+        "warning",
+        {MR3: replace("{PV1: 440, PV2: 190}", "{PV1: 440000, PV2: 190000}")},
+        MR3,
+        "values:",
+    )
+)
+
 IN_EXAMPLE = {"CLAIM-NOTIFICATION-NOT-PUBLIC", "CLAIM-REGISTERED-UNVALIDATED"}
 RULE_CODES = sorted(
     {code for r in registered_rules() for code in r.codes}
