@@ -588,7 +588,7 @@ CASES.append(
         "warning",
         {MR3: replace("{PV1: 440, PV2: 190}", "{PV1: 440000, PV2: 190000}")},
         MR3,
-        "values:",
+        "- {parameter: EG",
     )
 )
 
