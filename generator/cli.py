@@ -82,8 +82,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     if root is None:
         return 2
+    from generator.publish import PublishError
+
     out = (args.out or root / "site").resolve()
-    result = build(root, out)
+    try:
+        result = build(root, out)
+    except PublishError as exc:
+        print(f"jcm: {exc}\njcm: the site in {out} was left as it was", file=sys.stderr)
+        return 1
     if result.site is None:
         for finding in result.validation.findings:
             if finding.severity is Severity.ERROR:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.compute.recalc import Computed, compute
+from generator.compute.totals import Totals, totals
 from generator.coverage import Measure, coverage
 from generator.findings import Finding, sort_findings
 from generator.link import Registry, link
@@ -27,6 +28,7 @@ class Validation:
     registry: Registry | None = None
     state: State | None = None
     computed: Computed | None = None
+    totals: Totals | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     coverage: list[Measure] = field(default_factory=list)
 
@@ -45,6 +47,7 @@ def validate_tree(tree: SourceTree) -> Validation:
         registry=registry,
         state=state,
         computed=computed,
+        totals=totals(registry, state),
         outcomes=outcomes,
         coverage=coverage(registry, state),
     )
@@ -60,26 +63,18 @@ class Build:
     site: Path | None = None
 
 
-def render_pages(validation: Validation) -> dict[str, str]:
-    """Render stage: every generated page, by its path under the docs folder."""
-    from generator.render.codes import render_codes_page
-    from generator.render.home import render_home_page
-    from generator.render.records import render_records_page
-
-    return {
-        "index.md": render_home_page(validation.loaded),
-        "reference/codes.md": render_codes_page(),
-        "reference/records.md": render_records_page(),
-    }
-
-
 def build(root: Path, out: Path) -> Build:
     """Validate, and only if nothing is an error, render and publish the site into `out`."""
     from generator.findings import has_errors
-    from generator.publish import build_site
+    from generator.history import read_history
+    from generator.publish import build_site, site_config
+    from generator.render.site import render_site
 
     validation = validate_root(root)
     if has_errors(validation.findings):
         return Build(validation)
-    site = build_site(root, render_pages(validation), out)
+    history = read_history(root)
+    config = site_config(root)
+    rendered = render_site(validation, history, config)
+    site = build_site(root, rendered.pages, rendered.files, out, history, validation.loaded.inputs)
     return Build(validation, site)

@@ -1,24 +1,35 @@
-"""Publish stage: pages → a complete static site, swapped in whole or not at all.
+"""Publish stage: pages and files → a complete static site, swapped in whole or not at all.
 
-The site engine (mkdocs-material) builds into a staging folder beside the output; only a
-finished build replaces the previous site. **Why**: a failed or interrupted build must leave the
-previous `site/` exactly as it was.
+The site engine (mkdocs-material) builds into a staging folder beside the output; Pagefind
+indexes it; a manifest of SHA-256 digests is written; only then does the finished site replace
+the previous one. **Why**: a failed or interrupted build must leave the previous `site/`
+exactly as it was, and the same commit must build the same bytes.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
+import yaml
+
+from generator.history import History
+from generator.render.views import SiteConfig
 
 _RENAME_EXCHANGE = 2
+
+
+class PublishError(RuntimeError):
+    """The site engine or the search indexer failed (the previous site is untouched)."""
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -68,8 +79,31 @@ def site_project(root: Path) -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def build_site(root: Path, pages: Mapping[str, str], out: Path) -> Path:
-    """Write `pages` (and the hand-written `content/`) and build the site into `out`."""
+def site_config(root: Path) -> SiteConfig:
+    """The operator's settings from mkdocs.yml (`extra`): notice, repository, branch."""
+    config = yaml.safe_load((site_project(root) / "mkdocs.yml").read_text("utf-8")) or {}
+    extra = config.get("extra") or {}
+    repository = str(extra.get("repository") or "")
+    if not repository and os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        repository = f"{server}/{os.environ['GITHUB_REPOSITORY']}"
+    return SiteConfig(
+        repository=repository,
+        branch=str(extra.get("branch") or "main"),
+        notice=str(extra.get("data_notice") or ""),
+        site_name=str(config.get("site_name") or "JCM Registry"),
+    )
+
+
+def build_site(
+    root: Path,
+    pages: Mapping[str, str],
+    files: Mapping[str, bytes],
+    out: Path,
+    history: History | None = None,
+    inputs: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the pages, files and hand-written content; build, index, digest; swap in."""
     project = site_project(root)
     recover(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -79,19 +113,79 @@ def build_site(root: Path, pages: Mapping[str, str], out: Path) -> Path:
         content = project / "content"
         if content.is_dir():
             shutil.copytree(content, docs)
+        docs.mkdir(exist_ok=True)
         for rel, text in sorted(pages.items()):
             path = docs / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        for rel, data in sorted(files.items()):
+            path = docs / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         site = staging / "site"
-        config = load_config(
-            str(project / "mkdocs.yml"),
-            docs_dir=str(docs),
-            site_dir=str(site),
-            strict=True,
-        )
-        mkdocs_build(config)
+        _engine(project, docs, site, history)
+        _search_index(site)
+        _manifest(site, history, inputs or {})
         swap_in(site, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _engine(project: Path, docs: Path, site: Path, history: History | None) -> None:
+    """Run mkdocs in a child process (strict), with the build date taken from git."""
+    env = dict(os.environ)
+    stamp = int(history.data_date.timestamp()) if history and history.data_date else 0
+    env["SOURCE_DATE_EPOCH"] = str(stamp)
+    code = (
+        "import sys;from mkdocs.config import load_config;"
+        "from mkdocs.commands.build import build;"
+        "c=load_config(sys.argv[1],docs_dir=sys.argv[2],site_dir=sys.argv[3],strict=True);"
+        "build(c)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(project / "mkdocs.yml"), str(docs), str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if done.returncode != 0:
+        raise PublishError("the site engine failed:\n" + done.stderr[-4000:])
+
+
+def _search_index(site: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-subdir",
+            "pagefind",
+            "--include-characters",
+            "_-",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise PublishError("the search indexer failed:\n" + done.stderr[-4000:])
+
+
+def _manifest(site: Path, history: History | None, inputs: Mapping[str, str]) -> None:
+    published = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(site).as_posix()
+            published[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest = {
+        "commit": history.head.sha if history and history.head else None,
+        "data_date": history.data_date.isoformat() if history and history.data_date else None,
+        "inputs": dict(sorted(inputs.items())),
+        "published": published,
+    }
+    (site / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )

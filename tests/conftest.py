@@ -48,3 +48,23 @@ def golden(request: pytest.FixtureRequest):
 @pytest.fixture
 def example_root() -> Path:
     return FIXTURES / "example"
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory) -> Path:
+    """The site of the bundled data, built once per test session (real mkdocs + Pagefind)."""
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("bundled") / "site"
+    result = build(ROOT, out)
+    assert result.site is not None, [f.as_text() for f in result.validation.findings][:5]
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    from generator.pipeline import build
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    assert build(FIXTURES / "example", out).site is not None
+    return out

@@ -11,7 +11,10 @@ from functools import cache
 
 import jinja2
 
-from generator.render import markdown
+from generator.render import links, markdown
+from generator.render.prose import render_prose
+from generator.render.views import Views
+from generator.schema.base import display_version
 
 
 @cache
@@ -26,6 +29,17 @@ def environment() -> jinja2.Environment:
     )
     env.filters["t"] = markdown.text
     env.filters["code"] = markdown.code
+    env.filters["html"] = markdown.html_text
+    env.filters["href"] = markdown.href
+    env.filters["yamlstr"] = markdown.yaml_string
+    env.filters["slug"] = links.anchor
+    env.filters["anchor"] = links.anchor
+    env.filters["ver"] = display_version
+    env.filters["num"] = Views.number
+    env.filters["prose"] = render_prose
+    env.filters["symbol"] = markdown.symbol
+    env.filters["equation"] = markdown.equation
+    env.filters["option"] = lambda o: f"Option {o}"
     return env
 
 

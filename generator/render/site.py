@@ -1,0 +1,945 @@
+"""Render stage: the whole site as Markdown pages and data files (nothing is computed here).
+
+`render_site` returns two maps keyed by their path under the docs folder: the generated pages
+(Markdown, rendered from jinja2 templates) and the data files (JSON API, downloads, feeds,
+spreadsheets). The publish stage hands both to the site engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from generator.history import History
+from generator.render import charts, exports, feeds, links, markdown, safe
+from generator.render.codes import render_codes_page
+from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
+from generator.render.records import render_records_page
+from generator.render.templating import environment
+from generator.render.views import SiteConfig, Views, version_label
+from generator.schema.base import display_version
+
+
+@dataclass
+class Rendered:
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def render_site(validation: Any, history: History, config: SiteConfig) -> Rendered:
+    views = Views(validation, history, config)
+    out = Rendered()
+    datasets = {d.name: d for d in all_datasets(views)}
+    _data_files(out, views, datasets)
+    _record_pages(out, views)
+    _index_pages(out, views, datasets)
+    _special_pages(out, views, datasets)
+    out.pages["reference/codes.md"] = render_codes_page()
+    out.pages["reference/records.md"] = render_records_page()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+
+
+def _render(name: str, here: str, views: Views, **context: Any) -> str:
+    env = environment()
+    template = env.get_template(name)
+    return template.render(
+        L=links.Links(here),
+        V=views,
+        R=views.registry,
+        here=here,
+        api_path=context.pop("api_path", "data/index.md"),
+        **context,
+    )
+
+
+def _claimed_value(chain: Any, name: str) -> Any:
+    claimed = chain.claimed
+    if claimed is None:
+        return None
+    return {
+        "ER_p": claimed.emission_reductions,
+        "RE_p": claimed.reference_emissions,
+        "PE_p": claimed.project_emissions,
+    }.get(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Record pages
+
+
+def _record_pages(out: Rendered, views: Views) -> None:
+    reg, state, computed = views.registry, views.state, views.computed
+    mechanisms = reg.mechanisms()
+    programmes = reg.programmes()
+    for pid, record in sorted(reg.projects.items()):
+        here = links.project(pid)
+        p = record.model
+        programme = (
+            programmes.get(p.contribution_from_japan.programme or "")
+            if p.contribution_from_japan
+            else None
+        )
+        out.pages[here] = _render(
+            "project.md.j2",
+            here,
+            views,
+            record=record,
+            p=p,
+            status=views.project_status(pid),
+            history=state.projects[pid],
+            figures=computed.projects[pid],
+            timeline=views.project_timeline(pid),
+            programme=programme,
+            mechanisms=mechanisms,
+            issuance_records=[*reg.issuances.get(pid, []), *reg.monitoring.get(pid, [])],
+            anchor=lambda c: links.period_anchor(c.period.start, c.period.end),
+            claimed_value=_claimed_value,
+            api_path=f"api/v1/projects/{pid}.json",
+        )
+        out.files[f"api/v1/projects/{pid}.json"] = exports.dumps(_project_api(views, pid))
+    scopes = {s.number: s.title for s in reg.scopes().values()}
+    for mid, record in sorted(reg.methodologies.items()):
+        here = links.methodology(mid)
+        versions = []
+        for index, version in enumerate(record.model.versions):
+            key = f"{mid}@{version.version}" if version.version else None
+            history = state.versions.get(key) if key else None
+            compiled = computed.versions.get(key) if key else None
+            sheet = f"downloads/spreadsheets/JCM_{mid}_ver{version.version}.xlsx"
+            has_sheet = sheet in out.files
+            versions.append(
+                {
+                    "index": index,
+                    "model": version,
+                    "label": version_label(version.version),
+                    "anchor": links.anchor(f"version-{version.version or 'proposal'}"),
+                    "status": history.status_on() if history else "proposed",
+                    "approved": history.approved if history else None,
+                    "superseded": history.superseded if history else None,
+                    "withdrawn": history.withdrawn if history else None,
+                    "recomputable": bool(compiled and compiled.recomputable),
+                    "why_not": compiled.why_not() if compiled else "the version is a proposal",
+                    "spreadsheet": sheet if has_sheet else None,
+                    "spreadsheet_name": f"JCM_{mid}_ver{version.version}",
+                }
+            )
+        projects = sorted(
+            (pid, a.methodology)
+            for pid, r in reg.projects.items()
+            for a in r.model.methodologies
+            if a.methodology.split("@")[0] == mid
+        )
+        out.pages[here] = _render(
+            "methodology.md.j2",
+            here,
+            views,
+            record=record,
+            mm=record.model,
+            status=views.methodology_status(mid),
+            versions=versions,
+            projects=projects,
+            scopes=scopes,
+            api_path=f"api/v1/methodologies/{mid}.json",
+        )
+        out.files[f"api/v1/methodologies/{mid}.json"] = exports.dumps(
+            {
+                "id": mid,
+                "page": page_url(here),
+                "file": record.path,
+                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+                "derived": {
+                    "status": views.methodology_status(mid),
+                    "versions": [
+                        {
+                            "version": v["model"].version,
+                            "status": v["status"],
+                            "approved_by": v["approved"].ref if v["approved"] else None,
+                            "recomputable": v["recomputable"],
+                        }
+                        for v in versions
+                    ],
+                },
+            }
+        )
+    for code, record in sorted(reg.countries.items()):
+        here = links.country(code)
+        out.pages[here] = _render(
+            "country.md.j2",
+            here,
+            views,
+            **_country_context(views, code),
+            api_path=f"api/v1/countries/{code}.json",
+        )
+        out.files[f"api/v1/countries/{code}.json"] = exports.dumps(
+            {
+                "id": code,
+                "page": page_url(here),
+                "file": record.path,
+                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+                "derived": {
+                    "registered_projects": views.v.totals.registered_by_country.get(code, 0),
+                    "rule_parameters": {
+                        n: {"value": format(p.value, "f"), "basis": p.basis, "origin": p.origin}
+                        for n, p in _parameters_now(views, code)
+                    },
+                },
+            }
+        )
+    for slug, record in sorted(reg.tpes.items()):
+        here = links.tpe(slug)
+        designations = _designations(views, slug)
+        work = []
+        for pid, project in sorted(reg.projects.items()):
+            if project.model.validation and reg.tpe_slug(project.model.validation.tpe) == slug:
+                work.append((pid, "validation", project.model.validation.report_date))
+            for report in reg.monitoring.get(pid, []):
+                ver = report.model.verification
+                if ver and reg.tpe_slug(ver.tpe) == slug:
+                    work.append((pid, "verification", ver.report_date))
+        out.pages[here] = _render(
+            "tpe.md.j2",
+            here,
+            views,
+            record=record,
+            t_=record.model,
+            designations=designations,
+            work=work,
+            api_path=f"api/v1/tpes/{slug}.json",
+        )
+        out.files[f"api/v1/tpes/{slug}.json"] = exports.dumps(
+            {
+                "id": slug,
+                "page": page_url(here),
+                "file": record.path,
+                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+                "derived": {
+                    "designations": [{k: jsonable(v) for k, v in d.items()} for d in designations]
+                },
+            }
+        )
+    for key, record in sorted(reg.decisions.items()):
+        here = links.decision(key)
+        adoption = state.adoptions.get(key)
+        words = None
+        if adoption is not None and adoption.adopted:
+            words = {
+                "co-chairs": "no negative assertion within the window and both co-chairs affirmed",
+                "all-members": "all members affirmed",
+                "as-published": "as published",
+            }[adoption.how]
+        out.pages[here] = _render(
+            "decision.md.j2",
+            here,
+            views,
+            record=record,
+            d=record.model,
+            form=_form_words(record.model),
+            effective=state.effective.get(key),
+            adoption=words,
+            item_title=_item_title,
+            item_body=lambda it, L: _item_body(views, it, L),
+            api_path=f"api/v1/decisions/{key}.json",
+        )
+        out.files[f"api/v1/decisions/{key}.json"] = exports.dumps(
+            {
+                "id": key,
+                "page": page_url(here),
+                "file": record.path,
+                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+                "derived": {
+                    "effective": jsonable(state.effective.get(key)),
+                    "adopted_by_rule": adoption.how if adoption else None,
+                },
+            }
+        )
+
+
+def _form_words(d: Any) -> str:
+    if d.form == "electronic":
+        return "Electronic decision"
+    if d.form == "unknown":
+        return "Not known (the decision is recorded from a published list or report)"
+    m = d.meeting
+    ordinal = f"{m.ordinal}{_suffix(m.ordinal)} " if m.ordinal else ""
+    where = f" in {m.place}" if m.place else ""
+    mode = f" ({m.mode})" if m.mode else ""
+    return f"{ordinal}meeting of the Joint Committee{where}{mode}"
+
+
+def _suffix(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+ITEM_TITLES = {
+    "adopt_rule_document": "Adoption of a rule document",
+    "approve_methodology": "Approval of a methodology",
+    "approve_methodology_with_revision": "Approval of a methodology with revision",
+    "reject_methodology": "Rejection of a proposed methodology",
+    "withdraw_methodology": "Withdrawal of a methodology",
+    "designate_tpe": "Designation of a third-party entity",
+    "suspend_tpe": "Suspension of a third-party entity",
+    "withdraw_tpe_designation": "Withdrawal of a TPE designation",
+    "no_objection_pin": "No objection to a planned project",
+    "register_project": "Registration of a project",
+    "notify_issuance": "Notification of issuance",
+    "approve_post_registration_change": "Approval of a post-registration change",
+    "renew_crediting_period": "Renewal of a crediting period",
+    "withdraw_registration_request": "Withdrawal of a registration request",
+    "withdraw_issuance_request": "Withdrawal of an issuance request",
+    "withdraw_project": "Withdrawal of a project",
+    "other": "Other decision",
+}
+
+
+def _summary(decision: Any) -> str:
+    """A decision without a published title, named by what it decided."""
+    kinds = sorted({ITEM_TITLES[i.type] for i in decision.items})
+    head = "Electronic decision" if decision.form == "electronic" else "Decision"
+    return f"{head}: " + "; ".join(k[0].lower() + k[1:] for k in kinds)
+
+
+def _item_title(item: Any) -> str:
+    return ITEM_TITLES[item.type]
+
+
+def _scopes_words(scopes: Any) -> str:
+    if scopes is None:
+        return "sectoral scopes and functions not public"
+    parts = []
+    for fn in ("validation", "verification", "unstated"):
+        values = getattr(scopes, fn)
+        if values:
+            label = "function not stated" if fn == "unstated" else fn
+            parts.append(f"{label}: {', '.join(str(v) for v in values)}")
+    return "; ".join(parts)
+
+
+def _item_body(views: Views, item: Any, L: links.Links) -> str:
+    """An item's content as Markdown (every record value escaped)."""
+    t = markdown.text
+    reg = views.registry
+
+    def project(pid: str) -> str:
+        return f"[{pid}]({L.project(pid)})" if pid in reg.projects else t(pid)
+
+    def methodology(mid: str, version: str | None = None) -> str:
+        label = mid + (f" {display_version(version)}" if version else "")
+        return f"[{label}]({L.methodology(mid)})" if mid in reg.methodologies else t(label)
+
+    kind = item.type
+    if kind == "adopt_rule_document":
+        docs = reg.rule_documents()
+        title = docs[item.document].title if item.document in docs else item.document
+        version = display_version(item.version) if item.version else "version not public"
+        params = "; ".join(f"{k} = {format(v, 'f')}" for k, v in item.parameters.items())
+        return f"{t(title)}, {version}." + (f" Parameters: {t(params)}." if params else "")
+    if kind in ("approve_methodology", "approve_methodology_with_revision"):
+        extra = f" (proposal {t(item.proposal)})" if item.proposal else ""
+        return f"{methodology(item.methodology, item.version)}{extra}."
+    if kind == "reject_methodology":
+        return f"{methodology(item.proposal)}."
+    if kind == "withdraw_methodology":
+        return f"{methodology(item.methodology, item.version)}."
+    if kind in ("designate_tpe", "suspend_tpe", "withdraw_tpe_designation"):
+        tpe = reg.tpes.get(item.tpe)
+        name = f"[{t(tpe.model.legal_name)}]({L.tpe(item.tpe)})" if tpe else t(item.tpe)
+        number = f", {t(item.number)}" if getattr(item, "number", None) else ""
+        scopes = (
+            _scopes_words(item.scopes) if kind == "designate_tpe" or item.scopes else "all scopes"
+        )
+        until = getattr(item, "valid_until", None) or getattr(item, "until", None)
+        return f"{name}{number}: {t(scopes)}" + (f", until {until}" if until else "") + "."
+    if kind == "no_objection_pin":
+        target = f"[{item.pin}]({L.project(item.pin)})" if item.pin in reg.projects else item.pin
+        return f"{target}" + (f": {t(item.title)}" if item.title else "") + "."
+    if kind == "register_project":
+        title = reg.projects[item.project].model.title if item.project in reg.projects else ""
+        return f"{project(item.project)}" + (f": {t(title)}" if title else "") + "."
+    if kind == "notify_issuance":
+        who = project(item.project) + "".join(f", {project(o)}" for o in item.joint_with)
+        period = f", period {item.period.start} to {item.period.end}" if item.period else ""
+        quantity = f": {item.quantity:,} tCO2e" if item.quantity is not None else ""
+        lines = "".join(
+            f"\n    - {'Japan' if a.registry == 'japan' else views.country_name(item.project[:2])}"
+            f"'s registry{', ' + t(a.account_holder) if a.account_holder else ''}: "
+            f"{a.quantity:,}"
+            for a in item.allocation
+        )
+        partial = (
+            "\n    - (only part of the allocation is public)"
+            if not item.allocation_complete
+            else ""
+        )
+        return f"- {who}{period}{quantity}{lines}{partial}"
+    if kind == "approve_post_registration_change":
+        return f"{project(item.project)}: {t(item.description)}"
+    if kind == "renew_crediting_period":
+        cp = item.crediting_period
+        return f"{project(item.project)}: {cp.start} to {cp.end}."
+    if kind in ("withdraw_registration_request", "withdraw_project"):
+        return f"{project(item.project)}."
+    if kind == "withdraw_issuance_request":
+        period = f", period {item.period.start} to {item.period.end}" if item.period else ""
+        return f"{project(item.project)}{period}."
+    return t(item.text)
+
+
+def _designations(views: Views, slug: str) -> list[dict[str, Any]]:
+    out = []
+    for span in sorted(
+        views.state.spans, key=lambda s: (s.country, s.function, s.start or date.min, s.scope)
+    ):
+        if span.tpe != slug:
+            continue
+        out.append(
+            {
+                "country": span.country,
+                "function": span.function,
+                "scope": span.scope,
+                "start": span.start,
+                "end": span.end,
+                "origin": span.origin,
+                "ref": span.origin if "#" in span.origin else None,
+                "status": "withdrawn, date not public" if span.end_unknown else "",
+            }
+        )
+    grouped: dict[tuple, dict[str, Any]] = {}
+    for d in out:
+        key = (d["country"], d["function"], d["start"], d["end"], d["origin"])
+        row = grouped.setdefault(key, {**d, "scopes": []})
+        row["scopes"].append(d["scope"])
+    rows = []
+    for row in grouped.values():
+        scopes = row.pop("scopes")
+        row.pop("scope")
+        row["scopes"] = "not public" if scopes == [0] else ", ".join(str(s) for s in scopes)
+        row["number"] = next(
+            (
+                n
+                for n, (s, c) in views.registry.tpe_numbers.items()
+                if s == slug and c == row["country"]
+            ),
+            None,
+        )
+        row["function"] = "not stated" if row["function"] == "unstated" else row["function"]
+        rows.append(row)
+    return rows
+
+
+def _parameters_now(views: Views, code: str) -> list[tuple[str, Any]]:
+    day = views.history.data_date.date() if views.history.data_date else date.max
+    out = []
+    for name in sorted(views.registry.rule_parameters()):
+        value = views.state.parameter(code, name, day)
+        if value is not None:
+            out.append((name, value))
+    return out
+
+
+def _country_context(views: Views, code: str) -> dict[str, Any]:
+    reg, state = views.registry, views.state
+    record = reg.countries[code]
+    docs = reg.rule_documents()
+    documents = []
+    for act in state.adoptions_of_documents.get(code, []):
+        item = act.item
+        documents.append(
+            {
+                "title": docs[item.document].title if item.document in docs else item.document,
+                "version": item.version,
+                "day": act.effective,
+                "ref": act.ref,
+                "parameters": item.parameters,
+            }
+        )
+    adopted = {(d["title"], d["version"]) for d in documents}
+    for listed in record.model.rule_documents:
+        title = docs[listed.document].title if listed.document in docs else listed.document
+        if (title, listed.version) not in adopted:
+            documents.append(
+                {
+                    "title": title,
+                    "version": listed.version,
+                    "day": None,
+                    "ref": listed.adopted_by,
+                    "parameters": {},
+                }
+            )
+    return {
+        "record": record,
+        "c": record.model,
+        "documents": documents,
+        "parameters": _parameters_now(views, code),
+        "data_date": views.history.data_date.date() if views.history.data_date else None,
+        "issued": views.v.totals.issued_by_country.get(code),
+        "totals": views.v.totals,
+        "methodologies": sorted(m for m in reg.methodologies if m[:2] == code),
+        "projects": sorted(p for p in reg.projects if p[:2] == code),
+        "decisions": sorted(reg.decisions_of(code), key=lambda r: r.model.date, reverse=True),
+    }
+
+
+def _project_api(views: Views, pid: str) -> dict[str, Any]:
+    reg, state, computed = views.registry, views.state, views.computed
+    record = reg.projects[pid]
+    history = state.projects[pid]
+    figures = computed.projects[pid]
+    periods = []
+    for c in figures.periods:
+        periods.append(
+            {
+                "period": {"start": c.period.start.isoformat(), "end": c.period.end.isoformat()},
+                "methodology": c.methodology,
+                "estimated": jsonable(c.estimated.quantize(Decimal("0.001")))
+                if c.estimated is not None
+                else None,
+                "recomputed": {k: jsonable(v) for k, v in c.recomputed.values.items()}
+                if c.recomputed
+                else None,
+                "recomputed_rounded": {k: jsonable(v) for k, v in c.recomputed.rounded.items()}
+                if c.recomputed
+                else None,
+                "not_recomputed": c.not_recomputed or None,
+                "claimed": c.claimed.model_dump(mode="json") if c.claimed else None,
+                "verified": c.verified,
+                "notified": c.notified,
+                "notification": c.notified_ref,
+                "issued": {
+                    "japan": c.issued_japan,
+                    "partner": c.issued_partner,
+                    "total": c.issued_total,
+                },
+                "file": c.report.path,
+            }
+        )
+    return {
+        "id": pid,
+        "page": page_url(links.project(pid)),
+        "file": record.path,
+        "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+        "derived": {
+            "status": history.status_on(),
+            "registered": {
+                "date": history.registered.effective.isoformat(),
+                "decision": history.registered.ref,
+            }
+            if history.registered
+            else None,
+            "timeline": [
+                {"date": jsonable(s.day), "step": s.label} for s in views.project_timeline(pid)
+            ],
+            "periods": periods,
+            "findings": [
+                f.as_dict()
+                for f in views.findings_of(
+                    record, *reg.monitoring.get(pid, []), *reg.issuances.get(pid, [])
+                )
+            ],
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Data files
+
+
+def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
+    for name, d in datasets.items():
+        out.files[f"api/v1/{name}.json"] = exports.to_json(d)
+        out.files[f"downloads/{name}.csv"] = exports.to_csv(d)
+        out.files[f"downloads/{name}.xlsx"] = exports.to_xlsx(d)
+    out.files["downloads/datapackage.json"] = exports.datapackage(
+        list(datasets.values()), "jcm-registry", "JCM Registry"
+    )
+    blocks = sorted(
+        (
+            {
+                "registry": row["registry"],
+                "start": row["serial_start"],
+                "end": row["serial_end"],
+                "project": row["project"],
+                "account_holder": row["account_holder"],
+                "quantity": row["quantity"],
+                "issued_on": jsonable(row["issued_on"]),
+                "href": row["href"],
+            }
+            for row in datasets["issuances"].rows
+            if row["serial_start"] is not None
+        ),
+        key=lambda b: (b["registry"] or "", b["start"]),
+    )
+    out.files["api/v1/serials.json"] = exports.dumps({"blocks": blocks})
+    _spreadsheets(out, views)
+    _feeds(out, views)
+
+
+def _spreadsheets(out: Rendered, views: Views) -> None:
+    from generator.spreadsheet.writer import Target, build_workbook, workbook_bytes
+
+    for key, compiled in sorted(views.computed.versions.items()):
+        if not compiled.equations or compiled.broken:
+            continue
+        mid, version = key.split("@")
+        path = f"downloads/spreadsheets/JCM_{mid}_ver{version}.xlsx"
+        out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))
+
+
+def _feeds(out: Rendered, views: Views) -> None:
+    base = ""
+    reg, state = views.registry, views.state
+    decisions = []
+    for key, record in sorted(reg.decisions.items()):
+        d = record.model
+        kinds = ", ".join(sorted({ITEM_TITLES[i.type].lower() for i in d.items}))
+        decisions.append(
+            {
+                "id": f"tag:jcm-registry,2013:decision:{key}",
+                "title": f"{views.country_name(d.country)}: {d.title or 'Joint Committee decision'}",
+                "day": state.effective.get(key) or d.date,
+                "href": page_url(links.decision(key)),
+                "summary": f"{len(d.items)} item(s): {kinds}.",
+            }
+        )
+    registrations = []
+    issuances = []
+    for act in state.acts:
+        item = act.item
+        if item.type == "register_project" and item.project in reg.projects:
+            registrations.append(
+                {
+                    "id": f"tag:jcm-registry,2013:registration:{item.project}",
+                    "title": f"{item.project} registered",
+                    "day": act.effective,
+                    "href": page_url(links.project(item.project)),
+                    "summary": reg.projects[item.project].model.title,
+                }
+            )
+        if item.type == "notify_issuance":
+            quantity = (
+                f"{item.quantity:,} tCO2e" if item.quantity is not None else "quantity not public"
+            )
+            issuances.append(
+                {
+                    "id": f"tag:jcm-registry,2013:notification:{act.ref}",
+                    "title": f"Issuance notified for {item.project} ({quantity})",
+                    "day": act.effective,
+                    "href": page_url(links.item(act.ref)[0]),
+                    "summary": f"Joint Committee notification {act.ref}.",
+                }
+            )
+    out.files["feeds/decisions.xml"] = feeds.atom(
+        "tag:jcm-registry,2013:feeds:decisions", "JCM Joint Committee decisions", base, decisions
+    )
+    out.files["feeds/registrations.xml"] = feeds.atom(
+        "tag:jcm-registry,2013:feeds:registrations",
+        "JCM project registrations",
+        base,
+        registrations,
+    )
+    out.files["feeds/issuances.xml"] = feeds.atom(
+        "tag:jcm-registry,2013:feeds:issuances", "JCM issuance notifications", base, issuances
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Index and special pages
+
+INDEXES = {
+    "projects": dict(
+        title="Projects",
+        here="projects/index.md",
+        description="Every JCM project, filterable by country, methodology, sector, status, "
+        "TPE and year.",
+        intro="Status is derived from Joint Committee decisions, never typed; the status on the "
+        "official list is shown beside it on each project's page.",
+        columns=[
+            ["id", "Project", "link"],
+            ["title", "Title"],
+            ["country_name", "Country"],
+            ["status", "Status"],
+            ["methodologies", "Methodology"],
+            ["sectoral_scope", "Scope", "number"],
+            ["tpe", "TPE"],
+            ["registered_on", "Registered"],
+            ["credits_issued", "Credits issued", "number"],
+        ],
+        filters=[
+            ["country_name", "Country"],
+            ["status", "Status"],
+            ["methodologies", "Methodology"],
+            ["sectoral_scope", "Sector"],
+            ["tpe", "TPE"],
+            ["registered_year", "Year registered"],
+        ],
+        sort="id",
+    ),
+    "methodologies": dict(
+        title="Methodologies",
+        here="methodologies/index.md",
+        description="Approved and proposed JCM methodologies and their status.",
+        intro="A methodology version is approved only because a Joint Committee decision says "
+        "so; where the approval is not in the public record, the page says so.",
+        columns=[
+            ["id", "Methodology", "link"],
+            ["title", "Title"],
+            ["country", "Country"],
+            ["sectoral_scope", "Scope", "number"],
+            ["status", "Status"],
+            ["latest_version", "Latest version"],
+            ["projects", "Projects", "number"],
+            ["recomputable", "Recomputed"],
+        ],
+        filters=[
+            ["country", "Country"],
+            ["status", "Status"],
+            ["sectoral_scope", "Sector"],
+            ["recomputable", "Recomputed"],
+        ],
+        sort="id",
+    ),
+    "countries": dict(
+        title="Partner countries",
+        here="countries/index.md",
+        description="The JCM's partner countries, their Joint Committees, projects and credits.",
+        intro="Each partner country has its own Joint Committee with Japan.",
+        columns=[
+            ["name", "Country", "link"],
+            ["code", "Code"],
+            ["signed_on", "Signed"],
+            ["registered_projects", "Registered projects", "number"],
+            ["decisions", "Decisions", "number"],
+            ["issued_japan", "Issued (Japan)", "number"],
+            ["issued_partner", "Issued (partner)", "number"],
+        ],
+        filters=[],
+        sort="name",
+    ),
+    "tpes": dict(
+        title="Third-party entities",
+        here="tpes/index.md",
+        description="Third-party entities (TPEs) and their designations.",
+        intro="Each Joint Committee designates TPEs for validation and verification in given "
+        "sectoral scopes, and numbers them TPE-{CC}-{NNN}.",
+        columns=[
+            ["name", "TPE", "link"],
+            ["acronym", "Acronym"],
+            ["countries", "Countries"],
+            ["designations", "Designations", "number"],
+        ],
+        filters=[["countries", "Country"]],
+        sort="name",
+    ),
+    "decisions": dict(
+        title="Joint Committee decisions",
+        here="decisions/index.md",
+        description="The decision log of every Joint Committee, filterable by country, form, "
+        "kind of item and year.",
+        intro="Every status in the registry rests on one of these decisions. A meeting decision "
+        "takes effect on its date; an electronic one on its adoption date.",
+        columns=[
+            ["date", "Date"],
+            ["country_name", "Country"],
+            ["title", "Decision", "link"],
+            ["form", "Form"],
+            ["item_types", "Items"],
+            ["effective", "Took effect"],
+        ],
+        filters=[
+            ["country_name", "Country"],
+            ["form", "Form"],
+            ["item_types", "Kind of item"],
+            ["year", "Year"],
+        ],
+        sort="-date",
+    ),
+}
+
+
+def _index_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
+    for name, spec in INDEXES.items():
+        here = spec["here"]
+        L = links.Links(here)
+        columns = [
+            {"key": c[0], "label": c[1], "kind": c[2] if len(c) > 2 else ""}
+            for c in spec["columns"]
+        ]
+        filters = [{"key": f[0], "label": f[1]} for f in spec["filters"]]
+        outro = (
+            f"Download: [CSV]({L.to(f'downloads/{name}.csv')}) · "
+            f"[XLSX]({L.to(f'downloads/{name}.xlsx')}) · "
+            f"[JSON]({L.to(f'api/v1/{name}.json')})"
+        )
+        out.pages[here] = _render(
+            "index.md.j2",
+            here,
+            views,
+            title=spec["title"],
+            description=spec["description"],
+            intro=markdown.text(spec["intro"]).replace("\\-", "-").replace("\\.", "."),
+            source=L.static(f"api/v1/{name}.json"),
+            base=L.static(""),
+            csv=L.static(f"downloads/{name}.csv"),
+            columns=columns,
+            filters=filters,
+            sort=spec["sort"],
+            page_size=50,
+            outro=outro,
+        )
+
+
+def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
+    data_date = views.history.data_date.date() if views.history.data_date else None
+    totals = views.v.totals
+    reg, state = views.registry, views.state
+    windows = [
+        {
+            "label": r["subject"],
+            "kind": r["kind"],
+            "start": r["start"],
+            "end": r["end"],
+            "days": r["days"],
+            "target": (
+                links.methodology(r["subject"].split(" ")[0])
+                if r["kind"] == "methodology"
+                else links.project(r["subject"])
+            ),
+        }
+        for r in datasets["public-inputs"].rows
+    ]
+    latest = sorted(
+        (
+            {
+                "day": state.effective.get(k) or r.model.date,
+                "country": r.model.country,
+                "key": k,
+                "title": r.model.title or _summary(r.model),
+            }
+            for k, r in reg.decisions.items()
+        ),
+        key=lambda d: (d["day"], d["key"]),
+        reverse=True,
+    )[:10]
+    years = sorted({year for (year, _c) in totals.issued_by_year})
+    countries_issuing = sorted({c for (_y, c) in totals.issued_by_year})
+    issued_series = []
+    for code in countries_issuing:
+        for side, label in (
+            ("japan", "Japan's registry"),
+            ("partner", "partner registry"),
+            ("unsplit", "not split"),
+        ):
+            points = [
+                (str(y), getattr(totals.issued_by_year[(y, code)], side))
+                for y in years
+                if (y, code) in totals.issued_by_year
+                and getattr(totals.issued_by_year[(y, code)], side)
+            ]
+            if points:
+                issued_series.append((f"{code}, {label}", points))
+    status_series = [
+        (
+            "projects",
+            sorted(((s, n) for s, n in totals.projects_by_status.items()), key=lambda x: -x[1]),
+        )
+    ]
+    scopes = {s.number: s.title for s in reg.scopes().values()}
+    scope_series = [
+        (
+            "projects",
+            [
+                (f"{k} {scopes.get(k, '')}".strip() if k else "not recorded", n)
+                for k, n in sorted(totals.projects_by_scope.items())
+            ],
+        )
+    ]
+    here = "index.md"
+    out.pages[here] = _render(
+        "home.md.j2",
+        here,
+        views,
+        totals=totals,
+        latest=latest,
+        windows=windows,
+        data_date=data_date,
+        chart_issued=charts.bar_chart(
+            "Credits issued per year, by country and registry", issued_series, " tCO2e"
+        ),
+        chart_status=charts.bar_chart("Projects by status (derived from decisions)", status_series),
+        chart_scope=charts.bar_chart("Projects by sectoral scope", scope_series),
+    )
+    here = "integrity/index.md"
+    coverage = views.v.coverage
+    out.pages[here] = _render(
+        "integrity.md.j2",
+        here,
+        views,
+        rules=views.rule_stats(),
+        coverage=coverage,
+        coverage_columns=[c for c in coverage if c.by_country],
+        coverage_countries=sorted({code for c in coverage for code in c.by_country}),
+    )
+    here = "issuances/index.md"
+    L = links.Links(here)
+    d = datasets["issuances"]
+    columns = [
+        {"key": "project", "label": "Project", "kind": "link"},
+        {"key": "registry", "label": "Registry", "kind": ""},
+        {"key": "account_holder", "label": "Account holder", "kind": ""},
+        {"key": "quantity", "label": "Quantity", "kind": "number"},
+        {"key": "serial_start", "label": "Serial from", "kind": "number"},
+        {"key": "serial_end", "label": "Serial to", "kind": "number"},
+        {"key": "issued_on", "label": "Issued", "kind": ""},
+        {"key": "notified_on", "label": "Notified", "kind": ""},
+    ]
+    blocks = sum(1 for r in d.rows if r["serial_start"] is not None)
+    out.pages[here] = _render(
+        "issuances.md.j2",
+        here,
+        views,
+        source=L.static("api/v1/issuances.json"),
+        serials=L.static("api/v1/serials.json"),
+        base=L.static(""),
+        csv=L.static("downloads/issuances.csv"),
+        columns=columns,
+        filters=[
+            {"key": "country", "label": "Country"},
+            {"key": "registry", "label": "Registry"},
+            {"key": "project", "label": "Project"},
+        ],
+        registries=sorted({r["country"] for r in d.rows}),
+        blocks_note=(
+            f"{blocks} serial block(s) are recorded."
+            if blocks
+            else "No serial block is in the public record yet: the serial-number format of "
+            "the JCM registries is not published."
+        ),
+    )
+    here = "public-inputs/index.md"
+    out.pages[here] = _render(
+        "public_inputs.md.j2", here, views, windows=windows, data_date=data_date
+    )
+    here = "changelog/index.md"
+    pages = set(out.pages)
+    out.pages[here] = _render(
+        "changelog.md.j2",
+        here,
+        views,
+        commits=views.history.commits,
+        repository=views.config.repository,
+        commit_url=views.commit_url,
+        page_of=lambda path: (
+            views.page_of_path(path) if views.page_of_path(path) in pages else None
+        ),
+    )
+    here = "data/index.md"
+    out.pages[here] = _render(
+        "data.md.j2", here, views, datasets=list(datasets.values()), rule=markdown.text(safe.RULE)
+    )

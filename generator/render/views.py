@@ -1,0 +1,304 @@
+"""The derived view of each record: what the typed record says, and beside it what the
+generator derived (status, history of decisions, recomputed figures, findings, coverage).
+
+Pages and the JSON API are both rendered from these views, so they always agree. Nothing here
+computes a figure; it gathers what the state fold and the compute stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from generator.findings import Finding, Severity, catalogue
+from generator.history import Commit, History
+from generator.load.registry import Record
+from generator.render import links
+from generator.schema.base import display_version
+
+if TYPE_CHECKING:
+    from generator.pipeline import Validation
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "incomplete": 2}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a record's lifecycle, linked to the decision or report behind it."""
+
+    day: date | None
+    label: str
+    target: str = ""
+    """Page (docs path) the step links to; empty when none."""
+    fragment: str = ""
+    note: str = ""
+
+
+@dataclass
+class SiteConfig:
+    repository: str = ""
+    branch: str = "main"
+    notice: str = ""
+    site_name: str = "JCM Registry"
+
+
+@dataclass
+class Views:
+    v: Validation
+    history: History
+    config: SiteConfig
+    findings_by_path: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for finding in self.v.findings:
+            self.findings_by_path.setdefault(finding.path, []).append(finding)
+
+    # -- shortcuts ---------------------------------------------------------------------------
+
+    @property
+    def registry(self):
+        return self.v.registry
+
+    @property
+    def state(self):
+        return self.v.state
+
+    @property
+    def computed(self):
+        return self.v.computed
+
+    def findings_of(self, *records: Record) -> list[Finding]:
+        out = [f for r in records for f in self.findings_by_path.get(r.path, [])]
+        return sorted(out, key=lambda f: (SEVERITY_ORDER[f.severity], f.path, f.line, f.code))
+
+    # -- provenance --------------------------------------------------------------------------
+
+    @staticmethod
+    def unverified(record: Record, field_path: str) -> bool:
+        """Whether a shown field (or a part of it) is listed as unverified in the record."""
+        marks = record.model.unverified
+        return any(
+            m == field_path
+            or m.startswith(field_path + ".")
+            or m.startswith(field_path + "[")
+            or field_path.startswith(m + ".")
+            or field_path.startswith(m + "[")
+            for m in marks
+        )
+
+    def history_of(self, record: Record) -> list[Commit]:
+        return self.history.of(record.path)
+
+    def edit_url(self, record: Record) -> str:
+        repo = self.config.repository.rstrip("/")
+        return f"{repo}/edit/{self.config.branch}/{record.path}" if repo else ""
+
+    def report_url(self, record: Record) -> str:
+        repo = self.config.repository.rstrip("/")
+        if not repo:
+            return ""
+        from urllib.parse import quote
+
+        title = quote(f"Incorrect data: {record.key}")
+        return f"{repo}/issues/new?template=incorrect-data.yml&title={title}"
+
+    def commit_url(self, commit: Commit) -> str:
+        repo = self.config.repository.rstrip("/")
+        return f"{repo}/commit/{commit.sha}" if repo else ""
+
+    # -- statuses ----------------------------------------------------------------------------
+
+    def project_status(self, pid: str) -> str:
+        return self.state.projects[pid].status_on()
+
+    def version_status(self, key: str) -> str:
+        history = self.state.versions.get(key)
+        return history.status_on() if history else "not approved"
+
+    def methodology_status(self, mid: str) -> str:
+        record = self.registry.methodologies[mid]
+        if mid[3:5] == "PM":
+            rejected = [
+                a
+                for a in self.state.acts
+                if a.item.type == "reject_methodology" and a.item.proposal == mid
+            ]
+            return "rejected" if rejected else "proposed"
+        statuses = [
+            self.version_status(f"{mid}@{v.version}") for v in record.model.versions if v.version
+        ]
+        if "approved" in statuses:
+            return "approved"
+        if statuses and all(s == "withdrawn" for s in statuses):
+            return "withdrawn"
+        if "superseded" in statuses:
+            return "superseded"
+        return "approval not recorded"
+
+    # -- timelines ---------------------------------------------------------------------------
+
+    def project_timeline(self, pid: str) -> list[Step]:
+        record = self.registry.projects[pid]
+        p = record.model
+        history = self.state.projects[pid]
+        steps: list[Step] = []
+
+        def act(a: Any, label: str, note: str = "") -> None:
+            page, frag = links.item(a.ref)
+            steps.append(Step(a.effective, label, page, frag, note))
+
+        if history.planned:
+            act(
+                history.planned, f"No objection to the Project Idea Note {history.planned.item.pin}"
+            )
+        if p.cycle and p.cycle.pdd_public_inputs:
+            w = p.cycle.pdd_public_inputs
+            steps.append(Step(w.start, f"PDD open for public inputs until {w.end}"))
+        if p.validation and p.validation.report_date:
+            tpe = p.validation.tpe
+            steps.append(
+                Step(
+                    p.validation.report_date,
+                    f"Validation report by {tpe} ({p.validation.opinion or 'opinion not recorded'})",
+                    links.tpe(self.registry.tpe_slug(tpe) or tpe)
+                    if self.registry.tpe_slug(tpe)
+                    else "",
+                )
+            )
+        if p.cycle and p.cycle.registration_requested_on:
+            steps.append(Step(p.cycle.registration_requested_on, "Registration requested"))
+        if history.registered:
+            act(history.registered, "Registered by the Joint Committee")
+        if history.registration_request_withdrawn:
+            act(history.registration_request_withdrawn, "Registration request withdrawn")
+        for a in history.changes:
+            act(a, "Post-registration change approved", a.item.description)
+        for a in history.renewals:
+            cp = a.item.crediting_period
+            act(a, f"Crediting period renewed ({cp.start} to {cp.end})")
+        for report in self.registry.monitoring.get(pid, []):
+            m = report.model
+            steps.append(
+                Step(
+                    m.period.end,
+                    f"Monitoring period {m.period.start} to {m.period.end}",
+                    links.project(pid),
+                    links.period_anchor(m.period.start, m.period.end),
+                )
+            )
+            if m.verification and m.verification.report_date:
+                steps.append(
+                    Step(
+                        m.verification.report_date,
+                        f"Verification by {m.verification.tpe}",
+                        links.project(pid),
+                        links.period_anchor(m.period.start, m.period.end),
+                    )
+                )
+        for a in history.notifications:
+            quantity = (
+                f"{a.item.quantity:,} t" if a.item.quantity is not None else "quantity not public"
+            )
+            act(a, f"Issuance notified by the Joint Committee ({quantity})")
+        for a in history.issuance_request_withdrawals:
+            act(a, "Issuance request withdrawn")
+        for issuance in self.registry.issuances.get(pid, []):
+            m = issuance.model
+            for side in ("japan", "partner"):
+                part = getattr(m, side)
+                if part and part.issued_on:
+                    who = (
+                        "Japan's registry"
+                        if side == "japan"
+                        else f"{self.country_name(pid[:2])}'s registry"
+                    )
+                    amount = (
+                        f"{part.total:,} t" if part.total is not None else "quantity not public"
+                    )
+                    steps.append(
+                        Step(part.issued_on, f"Issued in {who} ({amount})", "issuances/index.md")
+                    )
+        if history.withdrawn:
+            act(history.withdrawn, "Project withdrawn")
+        return sorted(steps, key=lambda s: (s.day or date.min, s.label))
+
+    def country_name(self, code: str) -> str:
+        record = self.registry.countries.get(code)
+        return record.model.names.en if record else code
+
+    # -- figures -----------------------------------------------------------------------------
+
+    @staticmethod
+    def number(value: Any, places: int | None = None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, Decimal):
+            if places is not None:
+                value = value.quantize(Decimal(1).scaleb(-places))
+            text = format(value, ",f")
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return text
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    # -- integrity ---------------------------------------------------------------------------
+
+    def rule_stats(self) -> list[dict[str, Any]]:
+        """Per code: passes, warnings, errors, incompletes, and the records concerned."""
+        from generator.rules import Passed, registered_rules
+
+        rows: dict[str, dict[str, Any]] = {}
+        family_of = {c.code: c for c in catalogue().values()}
+        codes = [code for rule in registered_rules() for code in rule.codes]
+        codes += [c for c, e in family_of.items() if e.family in ("identity",) and c not in codes]
+        for code in codes:
+            entry = family_of[code]
+            rows[code] = {
+                "code": code,
+                "title": entry.title,
+                "family": entry.family,
+                "pass": 0,
+                "warning": 0,
+                "error": 0,
+                "incomplete": 0,
+                "records": {},
+            }
+        for outcome in self.v.outcomes:
+            if isinstance(outcome, Passed) and outcome.code in rows:
+                rows[outcome.code]["pass"] += 1
+        for finding in self.v.findings:
+            row = rows.get(finding.code)
+            if row is None:
+                continue
+            row[str(finding.severity)] += 1
+            row["records"].setdefault(finding.path, finding)
+        return list(rows.values())
+
+    def page_of_path(self, path: str) -> str | None:
+        """The page that shows the record in a data file (for links from findings)."""
+        parts = path.split("/")
+        if len(parts) < 3:
+            return None
+        if parts[1] == "projects":
+            return links.project(parts[2])
+        if parts[1] == "methodologies":
+            return links.methodology(parts[2].removesuffix(".yaml"))
+        if parts[1] == "countries":
+            return links.country(parts[2].removesuffix(".yaml"))
+        if parts[1] == "tpes":
+            return links.tpe(parts[2].removesuffix(".yaml"))
+        if parts[1] == "decisions" and len(parts) == 4:
+            return links.decision(f"{parts[2]}/{parts[3].removesuffix('.yaml')}")
+        return None
+
+
+def version_label(version: str | None) -> str:
+    return display_version(version) if version else "(proposal)"
+
+
+def severity_label(severity: Severity) -> str:
+    return {"error": "Error", "warning": "Warning", "incomplete": "Incomplete"}[str(severity)]
