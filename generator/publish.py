@@ -138,7 +138,8 @@ def _engine(project: Path, docs: Path, site: Path, history: History | None) -> N
     stamp = int(history.data_date.timestamp()) if history and history.data_date else 0
     env["SOURCE_DATE_EPOCH"] = str(stamp)
     code = (
-        "import sys;from mkdocs.config import load_config;"
+        "import sys,logging;logging.basicConfig(level=logging.WARNING,format='%(levelname)s %(message)s');"
+        "from mkdocs.config import load_config;"
         "from mkdocs.commands.build import build;"
         "c=load_config(sys.argv[1],docs_dir=sys.argv[2],site_dir=sys.argv[3],strict=True);"
         "build(c)"
