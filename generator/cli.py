@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--project", required=True, help="project id, e.g. MN003")
     imp.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     imp.add_argument("--force", action="store_true", help="replace an existing record")
+    sch = sub.add_parser("schemas", help="write the JSON Schemas of the record kinds")
+    sch.add_argument("--root", type=Path, default=None, help="repository root")
+    sch.add_argument("--check", action="store_true", help="only check they are up to date")
     return parser
 
 
@@ -260,7 +263,26 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from generator.schema import RECORD_MODELS
+    from generator.schema.jsonschema import SCHEMA_DIR, schema_text, write_schemas
+
+    root = (args.root or default_root()).resolve()
+    if args.check:
+        stale = [kind for kind in RECORD_MODELS
+                 if not (root / SCHEMA_DIR / f"{kind}.schema.json").is_file()
+                 or (root / SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8")
+                 != schema_text(kind)]
+        for kind in stale:
+            print(f"{SCHEMA_DIR}/{kind}.schema.json is out of date: run `jcm schemas`")
+        return 1 if stale else 0
+    for path in write_schemas(root):
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
 COMMANDS = {
+    "schemas": cmd_schemas,
     "validate": cmd_validate,
     "build": cmd_build,
     "serve": cmd_serve,

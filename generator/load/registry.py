@@ -107,6 +107,7 @@ def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | No
         parsed = read_monitoring_workbook(raw, path, project=key.split("/")[0])
     else:
         parsed = parse_yaml(raw, path)
+        parsed.findings.extend(_check_schema_line(kind, path, raw))
     findings = list(parsed.findings)
     if parsed.data is None:
         return None, findings
@@ -180,3 +181,14 @@ def _check_field_paths(parsed: ParsedYaml, path: str, key: str) -> list[Finding]
                 )
             )
     return out
+
+
+def _check_schema_line(kind: str, path: str, raw: bytes) -> list[Finding]:
+    """Every record starts with the editor's schema line (completion and checks while typing)."""
+    from generator.schema.jsonschema import header_for
+
+    expected = header_for(kind, path)
+    first = raw.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
+    if first == expected:
+        return []
+    return [make_finding("FILE-SCHEMA-LINE", path, 1, 1, expected=expected)]

@@ -34,7 +34,9 @@ def test_validate_broken_registry_golden(tmp_path, capsys, golden):
     out = capsys.readouterr().out
     golden("validate_broken.txt", out)
     printed = {
-        line.split(": ", 1)[1].split(" ", 1)[0][2:] for line in out.splitlines() if ": E-" in line
+        line.split(": ", 1)[1].split(" ", 1)[0][2:]
+        for line in out.splitlines()
+        if ": E-" in line or ": W-" in line
     }
     expected = {
         entry.code for entry in catalogue().values() if entry.family in LOADER_FAMILIES
