@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     val.add_argument("--format", choices=("text", "github", "json"), default="text")
     val.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="report only findings on records changed since REV (a git revision) and on the "
+        "records that depend on them; cross-record rules still see the whole registry",
+    )
+    val.add_argument(
         "--show-incomplete",
         action="store_true",
         help="also list each coverage gap (incomplete findings), not only their count",
@@ -62,6 +68,21 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--project", required=True, help="project id, e.g. MN003")
     imp.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     imp.add_argument("--force", action="store_true", help="replace an existing record")
+    dif = sub.add_parser("diff", help="what a change does to the registry (Markdown)")
+    dif.add_argument("base", help="git revision before the change, e.g. origin/main")
+    dif.add_argument("head", nargs="?", default="HEAD", help="git revision after the change")
+    dif.add_argument("--root", type=Path, default=None, help="repository root")
+    links = sub.add_parser("check-links", help="check the external links of the records")
+    links.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
+    links.add_argument("--strict", action="store_true", help="exit 1 when a link is broken")
+    links.add_argument("--timeout", type=float, default=20.0)
+    new = sub.add_parser("new", help="scaffold a new record under the identifier given")
+    new.add_argument(
+        "kind",
+        choices=("country", "decision", "methodology", "tpe", "project", "monitoring", "issuance"),
+    )
+    new.add_argument("id", help="identifier assigned by the secretariat/JC, e.g. MN008")
+    new.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     sch = sub.add_parser("schemas", help="write the JSON Schemas of the record kinds")
     sch.add_argument("--root", type=Path, default=None, help="repository root")
     sch.add_argument("--check", action="store_true", help="only check they are up to date")
@@ -128,6 +149,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     result = validate_root(root)
     findings = result.findings
+    if args.changed_since:
+        from generator.diff import affected, changed_paths
+
+        changes = changed_paths(root, args.changed_since)
+        if changes is None:
+            print(
+                f"jcm: cannot compare with {args.changed_since!r} (is it a git revision?)",
+                file=sys.stderr,
+            )
+            return 2
+        present, deleted = changes
+        removed = {
+            f"{r.kind}:{r.key}" for r in _records_at(root, args.changed_since) if r.path in deleted
+        }
+        scope = affected(result, present, removed)
+        findings = [f for f in findings if f.path in scope or f.path in present]
+        print(
+            f"{len(present) + len(deleted)} file(s) changed since {args.changed_since}; "
+            f"checking {len(scope)} record(s) they touch",
+            file=sys.stderr,
+        )
     show_gaps = args.show_incomplete
     shown = [f for f in findings if show_gaps or f.severity is not Severity.INCOMPLETE]
     errors = sum(f.severity is Severity.ERROR for f in findings)
@@ -263,16 +305,79 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
     return 0
 
 
+def _records_at(root: Path, rev: str) -> list:
+    from generator.load.registry import load_registry
+    from generator.load.tree import GitTree
+
+    try:
+        return load_registry(GitTree(root, rev)).all_records()
+    except Exception:  # an unknown revision: nothing was there to delete
+        return []
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import diff_revisions, to_markdown
+
+    root = (args.root or default_root()).resolve()
+    try:
+        diff = diff_revisions(root, args.base, args.head)
+    except Exception as exc:
+        if type(exc).__name__ in (
+            "BadName",
+            "BadObject",
+            "InvalidGitRepositoryError",
+            "NoSuchPathError",
+            "ValueError",
+        ):
+            print(f"jcm: cannot read {args.base}..{args.head} in {root}: {exc}", file=sys.stderr)
+            return 2
+        raise
+    print(to_markdown(diff))
+    return 0
+
+
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from generator.links_check import check_links, report
+
+    root = _root(args)
+    if root is None:
+        return 2
+    results = check_links(root, timeout=args.timeout)
+    print(report(results))
+    broken = [r for r in results if not r.ok]
+    return 1 if broken and args.strict else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import ScaffoldError, scaffold
+
+    root = _root(args)
+    if root is None:
+        return 2
+    try:
+        made = scaffold(args.kind, args.id, root)
+    except ScaffoldError as exc:
+        print(f"jcm: {exc}", file=sys.stderr)
+        return 1
+    target = root / made.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(made.text, encoding="utf-8")
+    print(f"wrote {made.path}: fill the <placeholders>, then run `jcm validate`")
+    return 0
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     from generator.schema import RECORD_MODELS
     from generator.schema.jsonschema import SCHEMA_DIR, schema_text, write_schemas
 
     root = (args.root or default_root()).resolve()
     if args.check:
-        stale = [kind for kind in RECORD_MODELS
-                 if not (root / SCHEMA_DIR / f"{kind}.schema.json").is_file()
-                 or (root / SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8")
-                 != schema_text(kind)]
+        stale = [
+            kind
+            for kind in RECORD_MODELS
+            if not (root / SCHEMA_DIR / f"{kind}.schema.json").is_file()
+            or (root / SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8") != schema_text(kind)
+        ]
         for kind in stale:
             print(f"{SCHEMA_DIR}/{kind}.schema.json is out of date: run `jcm schemas`")
         return 1 if stale else 0
@@ -282,6 +387,9 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "diff": cmd_diff,
+    "check-links": cmd_check_links,
+    "new": cmd_new,
     "schemas": cmd_schemas,
     "validate": cmd_validate,
     "build": cmd_build,

@@ -29,6 +29,23 @@ def _pattern(tp: typing.Any) -> str | None:
     return None
 
 
+def describe_field(field: FieldInfo) -> str:
+    """A field's kind of value in words, including the constraints pydantic moved off the
+    annotation (patterns, the exact-number and version validators)."""
+    pattern = next((m.pattern for m in field.metadata if getattr(m, "pattern", None)), None)
+    if pattern:
+        return _messages()["formats"].get(pattern, "text")
+    for meta in field.metadata:
+        name = getattr(getattr(meta, "func", None), "__name__", "")
+        if name == "_to_int":
+            return "whole number"
+        if name == "_to_decimal":
+            return "number (exact decimal)"
+        if name == "_to_version":
+            return 'version like "02.0"'
+    return describe_type(field.annotation)
+
+
 def describe_type(tp: typing.Any) -> str:
     """A person's words for an annotation: `list of Participant`, `date`, `one of a, b`."""
     origin = typing.get_origin(tp)
@@ -85,7 +102,7 @@ def model_rows(model: type[BaseModel]) -> list[dict[str, str]]:
         rows.append(
             {
                 "name": name,
-                "type": describe_type(field.annotation),
+                "type": describe_field(field),
                 "required": "required" if field.is_required() else "optional",
                 "description": field.description or "",
                 "example": _example(field),
