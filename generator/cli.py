@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     links.add_argument("--strict", action="store_true", help="exit 1 when a link is broken")
     links.add_argument("--timeout", type=float, default=20.0)
+    syn = sub.add_parser("synth", help="write a deterministic, fictional registry of any size")
+    syn.add_argument("out", type=Path, help="folder to write (its data/ must not exist)")
+    syn.add_argument("--projects", type=int, default=300)
+    syn.add_argument("--seed", type=int, default=1)
+    syn.add_argument("--faults", type=int, default=0, help="plant this many known errors")
     new = sub.add_parser("new", help="scaffold a new record under the identifier given")
     new.add_argument(
         "kind",
@@ -348,6 +353,20 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     return 1 if broken and args.strict else 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from generator.synth import synthesize
+
+    if (args.out / "data").exists():
+        print(f"jcm: {args.out / 'data'} exists; give an empty folder", file=sys.stderr)
+        return 2
+    written = synthesize(args.out, args.projects, args.seed, args.faults)
+    print(
+        f"wrote {written.files} files under {args.out}/data"
+        + (f"; {len(written.faults)} planted faults in faults.json" if args.faults else "")
+    )
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from generator.scaffold import ScaffoldError, scaffold
 
@@ -387,6 +406,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "synth": cmd_synth,
     "diff": cmd_diff,
     "check-links": cmd_check_links,
     "new": cmd_new,

@@ -30,12 +30,17 @@ def text(value: object) -> str:
     raw = html.escape(raw, quote=False)
     raw = _MD_SPECIAL.sub(r"\\\1", raw)
     raw = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), raw)
-    return _BIDI.sub(lambda m: f"&#x{ord(m.group(0)):04x};", raw)
+    return _BIDI.sub(_visible, raw)
+
+
+def _visible(match: re.Match[str]) -> str:
+    """A bidirectional control shown as its code point, so it cannot reorder what is shown."""
+    return f"[U+{ord(match.group(0)):04X}]"
 
 
 def code(value: object) -> str:
     """Record text shown as inline code."""
-    raw = html.escape(str(value), quote=True)
+    raw = html.escape(_BIDI.sub(_visible, str(value)), quote=True)
     return f"<code>{raw}</code>"
 
 
@@ -43,7 +48,7 @@ def html_text(value: object) -> str:
     """Record text inside raw HTML (attributes or elements)."""
     if value is None:
         return ""
-    return html.escape(_BIDI.sub(lambda m: f"&#x{ord(m.group(0)):04x};", str(value)), quote=True)
+    return html.escape(_BIDI.sub(_visible, str(value)), quote=True)
 
 
 def href(url: object) -> str:
@@ -62,8 +67,14 @@ def href(url: object) -> str:
 
 
 def yaml_string(value: object) -> str:
-    """A value for the page's YAML front matter: a JSON string is a valid YAML scalar."""
-    return json.dumps(str(value), ensure_ascii=False)
+    """A value for the page's front matter (title, description), as a YAML scalar.
+
+    **Why** escaped as HTML too: the theme prints page titles and descriptions as trusted HTML
+    (in `<title>`, the header and a `<meta>` attribute), so record text in them must already be
+    entities. A JSON string is a valid YAML scalar.
+    """
+    flat = str(value).replace("\r", " ").replace("\n", " ")
+    return json.dumps(html_text(flat), ensure_ascii=False)
 
 
 _SUBSCRIPT = re.compile(r"^([A-Za-z]+)_\{?([^}]*)\}?$")

@@ -46,7 +46,11 @@ def render_prose(text: str | None) -> str:
     """Markdown text of a record → sanitised HTML, wrapped for the page."""
     if not text:
         return ""
-    converted = markdown.markdown(text, extensions=["tables"], output_format="html")
+    from generator.render.markdown import _BIDI, _visible
+
+    converted = markdown.markdown(
+        _BIDI.sub(_visible, text), extensions=["tables"], output_format="html"
+    )
     clean = nh3.clean(
         converted,
         tags=TAGS,

@@ -368,7 +368,7 @@ def _item_body(views: Views, item: Any, L: links.Links) -> str:
         period = f", period {item.period.start} to {item.period.end}" if item.period else ""
         quantity = f": {item.quantity:,} tCO2e" if item.quantity is not None else ""
         lines = "".join(
-            f"\n    - {'Japan' if a.registry == 'japan' else views.country_name(item.project[:2])}"
+            f"\n    - {'Japan' if a.registry == 'japan' else t(views.country_name(item.project[:2]))}"
             f"'s registry{', ' + t(a.account_holder) if a.account_holder else ''}: "
             f"{a.quantity:,}"
             for a in item.allocation

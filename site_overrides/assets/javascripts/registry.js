@@ -265,11 +265,20 @@
     }
   }
 
+  /* Tables wider than the screen scroll inside their wrapper: make that region reachable
+     with the keyboard (WCAG: scrollable regions must be focusable). */
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (!wrap.hasAttribute("tabindex")) wrap.setAttribute("tabindex", "0");
+    });
+  }
+
   function start() {
     document.querySelectorAll(".jcm-index").forEach(function (root) { new IndexTable(root); });
     document.querySelectorAll("form.jcm-serial").forEach(serialLookup);
     markWindows();
     setupSearch();
+    focusableScrollers();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
