@@ -125,7 +125,7 @@ def synthesize(
         )
         decisions: dict[str, list[str]] = {}
 
-        def item(day: date, slug: str, text: str, decisions: dict = decisions) -> str:
+        def item(day: date, slug: str, text: str, decisions: dict = decisions, cc: str = cc) -> str:
             key = f"{_d(day)}-{slug}"
             items = decisions.setdefault(key, [])
             ref = f"{cc}/{key}#{len(items) + 1}"
@@ -473,7 +473,7 @@ def _plant(w: Writer, rnd: random.Random, count: int) -> None:
             dtext = dec.read_text()
             marker = f'  - id: "{item}"\n'
             head, tail = dtext.split(marker, 1)
-            line = [x for x in tail.splitlines() if "registry: partner" in x][0]
+            line = next(x for x in tail.splitlines() if "registry: partner" in x)
             new_line = line.replace("quantity: ", "quantity: 1")
             dec.write_text(head + marker + tail.replace(line, new_line, 1))
             w.faults.append(
