@@ -166,6 +166,8 @@ def _search_index(site: Path) -> None:
             "pagefind",
             "--include-characters",
             "_-",
+            "--exclude-selectors",
+            ".headerlink",
             "--quiet",
         ],
         capture_output=True,

@@ -226,7 +226,15 @@
     var toggle = document.getElementById("__search");
     var engine = null, timer = null, serial = 0;
     function load() {
-      if (!engine) engine = import(script.getAttribute("data-pagefind"));
+      /* import() needs a URL, not a bare relative path: resolve it against the page */
+      if (!engine) {
+        engine = import(new URL(script.getAttribute("data-pagefind"), document.baseURI).href)
+          .then(function (pagefind) {
+            /* result URLs relative to where the site is served (it may live in a subfolder) */
+            var root = new URL(script.getAttribute("data-root") + "/", document.baseURI).pathname;
+            return Promise.resolve(pagefind.options({ baseUrl: root })).then(function () { return pagefind; });
+          });
+      }
       return engine;
     }
     input.addEventListener("focus", function () { if (toggle) toggle.checked = true; load(); });
