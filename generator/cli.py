@@ -419,7 +419,23 @@ COMMANDS = {
 }
 
 
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C: staging folders are removed, the site engine is stopped,
+    and the previous site stays as it was."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
+    if threading_main():
+        signal.signal(signal.SIGTERM, _terminate)
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
