@@ -8,8 +8,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.findings import Severity, findings_as_json, has_errors
+
+if TYPE_CHECKING:
+    from generator.cache import Cache
 
 
 def default_root() -> Path:
@@ -40,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report only findings on records changed since REV (a git revision) and on the "
         "records that depend on them; cross-record rules still see the whole registry",
     )
+    _cache_options(val)
     val.add_argument(
         "--show-incomplete",
         action="store_true",
@@ -48,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     bld = sub.add_parser("build", help="validate, then build the static site")
     bld.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     bld.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
+    _cache_options(bld)
     srv = sub.add_parser("serve", help="build the site and serve it on this machine")
     srv.add_argument("--root", type=Path, default=None, help="registry root (holds data/)")
     srv.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/site)")
@@ -94,6 +100,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cache_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="where to keep the cache of parsed files (default: <root>/.jcm-cache; "
+        "safe to delete at any time)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache (the results are the same, only slower)",
+    )
+
+
+def _cache(args: argparse.Namespace, root: Path) -> Cache:
+    import os
+
+    from generator.cache import open_cache
+
+    off = getattr(args, "no_cache", False) or os.environ.get("JCM_NO_CACHE", "") not in ("", "0")
+    directory = getattr(args, "cache_dir", None) or (
+        Path(os.environ["JCM_CACHE_DIR"]) if os.environ.get("JCM_CACHE_DIR") else None
+    )
+    return open_cache(root, directory, enabled=not off)
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     root = (args.root or default_root()).resolve()
     if not (root / "data").is_dir():
@@ -115,7 +148,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = (args.out or root / "site").resolve()
     try:
-        result = build(root, out)
+        result = build(root, out, _cache(args, root))
     except PublishError as exc:
         print(f"jcm: {exc}\njcm: the site in {out} was left as it was", file=sys.stderr)
         return 1
@@ -152,35 +185,40 @@ def cmd_validate(args: argparse.Namespace) -> int:
     root = _root(args)
     if root is None:
         return 2
-    result = validate_root(root)
-    findings = result.findings
+    cache = _cache(args, root)
+    note = ""
     if args.changed_since:
-        from generator.diff import affected, changed_paths
+        from generator.partitions import validate_changed
 
-        changes = changed_paths(root, args.changed_since)
-        if changes is None:
-            print(
-                f"jcm: cannot compare with {args.changed_since!r} (is it a git revision?)",
-                file=sys.stderr,
-            )
+        scoped = validate_changed(root, args.changed_since, cache)
+        if isinstance(scoped, str) and scoped.startswith("cannot compare"):
+            print(f"jcm: {scoped}", file=sys.stderr)
             return 2
-        present, deleted = changes
-        removed = {
-            f"{r.kind}:{r.key}" for r in _records_at(root, args.changed_since) if r.path in deleted
-        }
-        scope = affected(result, present, removed)
-        findings = [f for f in findings if f.path in scope or f.path in present]
+        if isinstance(scoped, str):
+            result, findings, present, deleted, scope = _changed_in_full(root, args, cache)
+            note = f"; {scoped}, so the whole registry was checked"
+        else:
+            result, findings = scoped.validation, scoped.findings
+            present, deleted, scope = scoped.present, scoped.deleted, scoped.scope
+            note = (
+                f"; {len(scoped.loaded)} of {scoped.total} partner countries' records loaded, "
+                "the others read as cached summaries"
+            )
         print(
             f"{len(present) + len(deleted)} file(s) changed since {args.changed_since}; "
-            f"checking {len(scope)} record(s) they touch",
+            f"checking {len(scope)} record(s) they touch{note}",
             file=sys.stderr,
         )
+    else:
+        result = validate_root(root, cache)
+        findings = result.findings
+    cache.close()
     show_gaps = args.show_incomplete
     shown = [f for f in findings if show_gaps or f.severity is not Severity.INCOMPLETE]
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     gaps = sum(f.severity is Severity.INCOMPLETE for f in findings)
-    files = len(result.loaded.inputs)
+    files = len(result.loaded.blobs)
     records = len(result.loaded.all_records())
     summary = (
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
@@ -188,6 +226,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{'' if show_gaps else '; --show-incomplete lists them'}) "
         f"in {files} files ({records} records loaded)"
     )
+    if args.changed_since:
+        summary = summary.replace(
+            f"in {files} files ({records} records loaded)",
+            f"in the {len(scope)} record(s) the change touches ({files} files read)",
+        )
     if args.format == "json":
         cover = [
             {
@@ -207,7 +250,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "files": files,
                 "records": records,
             },
-            "coverage": cover,
+            "coverage": [] if args.changed_since else cover,
         }
         print(findings_as_json(findings, extra))
     elif args.format == "github":
@@ -217,10 +260,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for finding in shown:
             print(finding.as_text())
-        if result.coverage and result.registry and result.registry.projects:
+        if (
+            not args.changed_since
+            and result.coverage
+            and result.registry
+            and result.registry.projects
+        ):
             print(format_coverage(result.coverage))
         print(summary)
     return 1 if has_errors(findings) else 0
+
+
+def _changed_in_full(root: Path, args: argparse.Namespace, cache: Cache) -> tuple:
+    """`--changed-since` when a shared record changed: the whole registry, findings filtered."""
+    from generator.diff import affected
+    from generator.partitions import changed_paths, removed_keys
+    from generator.pipeline import validate_root
+
+    result = validate_root(root, cache)
+    present, deleted = changed_paths(root, args.changed_since) or (set(), set())
+    scope = affected(result, present, removed_keys(deleted))
+    findings = [f for f in result.findings if f.path in scope or f.path in present]
+    return result, findings, present, deleted, scope
 
 
 def cmd_spreadsheet(args: argparse.Namespace) -> int:
@@ -308,16 +369,6 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
     target.write_text(text, encoding="utf-8")
     print(f"wrote {rel}")
     return 0
-
-
-def _records_at(root: Path, rev: str) -> list:
-    from generator.load.registry import load_registry
-    from generator.load.tree import GitTree
-
-    try:
-        return load_registry(GitTree(root, rev)).all_records()
-    except Exception:  # an unknown revision: nothing was there to delete
-        return []
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -9,13 +9,14 @@ that moved; findings introduced and fixed. The same dependency graph tells
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.dependencies import references
 from generator.findings import Finding, Severity
+from generator.load.paths import partition_of
 from generator.load.registry import Record
 from generator.load.tree import GitTree
 from generator.pipeline import Validation, validate_tree
@@ -24,74 +25,41 @@ MAX_FIELDS = 25
 MAX_ROWS = 200
 
 # ---------------------------------------------------------------------------------------------
-# Dependencies between records
-
-
-def references(record: Record) -> set[str]:
-    """The records a record refers to, as `kind:key` (what must be re-checked with it)."""
-    m = record.model
-    out: set[str] = set()
-    kind = record.kind
-    if kind == "project":
-        out.add(f"country:{m.country}")
-        for applied in m.methodologies:
-            out.add(f"methodology:{applied.methodology.split('@')[0]}")
-        if m.validation:
-            out.add(f"tpe:{m.validation.tpe}")
-        out.update(f"project:{r.project}" for r in m.related)
-    elif kind == "monitoring":
-        out.add(f"project:{m.project}")
-        if m.methodology:
-            out.add(f"methodology:{m.methodology.split('@')[0]}")
-        if m.verification:
-            out.add(f"tpe:{m.verification.tpe}")
-    elif kind == "issuance":
-        out.add(f"project:{m.project}")
-        out.update(f"project:{p}" for p in m.joint_with)
-        if m.notification:
-            out.add(f"decision:{m.notification.split('#')[0]}")
-    elif kind == "decision":
-        out.add(f"country:{m.country}")
-        for item in m.items:
-            for attr, target in (
-                ("project", "project"),
-                ("pin", "project"),
-                ("methodology", "methodology"),
-                ("proposal", "methodology"),
-                ("tpe", "tpe"),
-            ):
-                value = getattr(item, attr, None)
-                if value:
-                    out.add(f"{target}:{value}")
-            for other in getattr(item, "joint_with", []):
-                out.add(f"project:{other}")
-    elif kind == "methodology":
-        out.add(f"country:{m.country}")
-        if m.revises:
-            out.add(f"methodology:{m.revises}")
-    elif kind == "tpe":
-        out.update(f"country:{d.country}" for d in m.designations)
-    return out
+# What a change touches
 
 
 def affected(validation: Validation, changed: set[str], removed: set[str]) -> set[str]:
     """Paths of the records a change touches: the changed ones, the ones they refer to when
-    they are decisions (whose statuses move), and every record that refers to any of them."""
+    they are decisions (whose statuses move), and every record that refers to any of them.
+
+    A decision acts for its own country only: a TPE it designates or suspends touches the
+    records of that country which name the TPE, not those of every country.
+    """
     records = validation.loaded.all_records()
     by_path = {r.path: r for r in records}
+    aliases = _tpe_aliases(validation)
     keys = {f"{r.kind}:{r.key}" for r in records if r.path in changed}
     keys |= removed
+    tpes_in: set[tuple[str, str]] = set()
     for path in changed:
         record = by_path.get(path)
         if record is not None and record.kind == "decision":
-            keys |= references(record)
-    aliases = _tpe_aliases(validation)
+            for ref in references(record):
+                if ref.startswith("tpe:"):
+                    tpes_in.add((aliases.get(ref, ref), record.model.country))
+                else:
+                    keys.add(ref)
     keys |= {aliases[k] for k in list(keys) if k in aliases}
     out = {r.path for r in records if r.path in changed}
     for record in records:
         refs = references(record)
         refs |= {aliases[k] for k in refs if k in aliases}
-        if f"{record.kind}:{record.key}" in keys or refs & keys:
+        country = partition_of(record.path)
+        if (
+            f"{record.kind}:{record.key}" in keys
+            or refs & keys
+            or any((ref, country) in tpes_in for ref in refs)
+        ):
             out.add(record.path)
     return out
 
@@ -99,29 +67,6 @@ def affected(validation: Validation, changed: set[str], removed: set[str]) -> se
 def _tpe_aliases(validation: Validation) -> dict[str, str]:
     registry = validation.registry
     return {f"tpe:{number}": f"tpe:{slug}" for number, (slug, _) in registry.tpe_numbers.items()}
-
-
-def changed_paths(root: Path, rev: str) -> tuple[set[str], set[str]] | None:
-    """Files under data/ that differ between `rev` and the working tree: (present, deleted)."""
-
-    def git(*args: str) -> list[str] | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
-            )
-        except (OSError, subprocess.CalledProcessError):
-            return None
-        return [line for line in done.stdout.splitlines() if line.strip()]
-
-    diff = git("diff", "--name-status", "--no-renames", rev, "--", "data")
-    untracked = git("ls-files", "--others", "--exclude-standard", "--", "data")
-    if diff is None or untracked is None:
-        return None
-    present, deleted = set(untracked), set()
-    for line in diff:
-        status, path = line.split("\t", 1)
-        (deleted if status.startswith("D") else present).add(path)
-    return present, deleted
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ class History:
         return self.by_file.get(path, [])
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """The output of a git command in `root`, or None when git or the revision is missing."""
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
@@ -58,7 +59,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 def read_history(root: Path) -> History:
     """The history of `<root>/data` in the git repository that holds it (empty if none)."""
-    top = _git(root, "rev-parse", "--show-toplevel")
+    top = git_output(root, "rev-parse", "--show-toplevel")
     if top is None:
         return History()
     top_path = Path(top.strip())
@@ -67,12 +68,12 @@ def read_history(root: Path) -> History:
     except ValueError:
         return History()
     prefix = "" if prefix == "." else prefix + "/"
-    head_out = _git(root, "log", "-1", f"--format=%H{SEP}%cI{SEP}%an{SEP}%s")
+    head_out = git_output(root, "log", "-1", f"--format=%H{SEP}%cI{SEP}%an{SEP}%s")
     history = History()
     if head_out and head_out.strip():
         sha, date, author, subject = head_out.strip().split(SEP, 3)
         history.head = Commit(sha, _date(date), author, subject)
-    log = _git(
+    log = git_output(
         root,
         "log",
         "--no-renames",

@@ -7,11 +7,15 @@ what does not resolve and which records contradict their own file names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, make_finding
 from generator.load.registry import Loaded, Record
+
+if TYPE_CHECKING:
+    from generator.partitions import Summary
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class Registry:
     """Designation number → (TPE slug, country)."""
     reference: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    outside: list[Summary] = field(default_factory=list)
+    """Summaries of the partitions not loaded, when only some countries are checked (their
+    serial blocks in the Japanese registry and the TPE numbers their decisions claim)."""
 
     # -- lookups used by the rules -----------------------------------------------------------
 
@@ -97,9 +104,9 @@ def _f(record: Record, code: str, path: tuple, **params: Any) -> Finding:
     return make_finding(code, record.path, line, col, record=record.key, **params)
 
 
-def link(loaded: Loaded) -> Registry:
+def link(loaded: Loaded, outside: Iterable[Summary] = ()) -> Registry:
     """Index the loaded records and check identities and references."""
-    reg = Registry(loaded=loaded)
+    reg = Registry(loaded=loaded, outside=list(outside))
     recs = loaded.records
     reg.countries = dict(recs["country"])
     reg.decisions = dict(recs["decision"])
@@ -144,17 +151,27 @@ def _index_tpe_numbers(reg: Registry) -> None:
                 record,
                 ("designations", i, "number"),
             )
-    for _ref, item_ref in sorted(reg.items.items()):
+    claims: list[tuple[str, ItemRef | None, Any]] = [
+        (ref, item_ref, None)
+        for ref, item_ref in reg.items.items()
+        if item_ref.item.type == "designate_tpe" and item_ref.item.number
+    ]
+    claims += [(c.ref, None, c) for summary in reg.outside for c in summary.claims]
+    for _ref, item_ref, claim in sorted(claims, key=lambda c: c[0]):
+        if item_ref is None:  # claimed in a partition not loaded: its findings are not ours
+            owner = reg.tpe_numbers.get(claim.number)
+            if not owner or owner[0] == claim.tpe:
+                reg.tpe_numbers[claim.number] = (claim.tpe, claim.country)
+            continue
         item = item_ref.item
-        if item.type == "designate_tpe" and item.number:
-            _claim_number(
-                reg,
-                item.number,
-                item.tpe,
-                item_ref.country,
-                item_ref.decision,
-                ("items", item_ref.index, "number"),
-            )
+        _claim_number(
+            reg,
+            item.number,
+            item.tpe,
+            item_ref.country,
+            item_ref.decision,
+            ("items", item_ref.index, "number"),
+        )
 
 
 def _claim_number(

@@ -158,6 +158,17 @@ class State:
     adoptions_of_documents: dict[str, list[Act]] = field(default_factory=dict)
     """Country → adopt_rule_document acts in effective order."""
     registry: Registry | None = None
+    spans_by_tpe: dict[tuple[str, str], list[Span]] = field(default_factory=dict, repr=False)
+    """(TPE slug, country) → its spans, indexed once the fold is done."""
+    suspensions_by_tpe: dict[tuple[str, str], list[Span]] = field(default_factory=dict, repr=False)
+
+    def index_spans(self) -> None:
+        self.spans_by_tpe = {}
+        for span in self.spans:
+            self.spans_by_tpe.setdefault((span.tpe, span.country), []).append(span)
+        self.suspensions_by_tpe = {}
+        for span in self.suspensions:
+            self.suspensions_by_tpe.setdefault((span.tpe, span.country), []).append(span)
 
     # -- rule parameters ---------------------------------------------------------------------
 
@@ -195,14 +206,12 @@ class State:
         self, tpe: str, country: str, function: str, scope: int | None, day: date
     ) -> tuple[bool | None, str]:
         """May `tpe` act as `function` for `scope` in `country` on `day`? (yes/no/unknown)."""
-        spans = [s for s in self.spans if s.tpe == tpe and s.country == country]
+        spans = self.spans_by_tpe.get((tpe, country), [])
         if not spans:
             return None, "no designation of this TPE by this country is recorded"
-        for s in self.suspensions:
+        for s in self.suspensions_by_tpe.get((tpe, country), []):
             if (
-                s.tpe == tpe
-                and s.country == country
-                and s.function in (function, "any")
+                s.function in (function, "any")
                 and (scope is None or s.scope in (scope, 0))
                 and s.covers(day)
             ):
@@ -266,6 +275,7 @@ def fold(registry: Registry) -> State:
     for act in state.acts:
         _apply(state, registry, act)
     _published_designations(state, registry)
+    state.index_spans()
     return state
 
 

@@ -68,3 +68,10 @@ def example_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example") / "site"
     assert build(FIXTURES / "example", out).site is not None
     return out
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_in_source_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run by tests keep no cache unless a test asks for one: a test must never write
+    into the repository's own folders (fixtures, data/)."""
+    monkeypatch.setenv("JCM_NO_CACHE", "1")

@@ -106,3 +106,26 @@ def classify(path: str) -> Classified:
         if place.folder.match(path):
             return Classified(place.kind, None, "PATH-NAME", place.expected)
     return Classified(None, None, "PATH-UNKNOWN", ALL_PLACES)
+
+
+_PARTITION = re.compile(
+    r"^data/(?:countries/(?P<c>[A-Z]{2})\.[^/]*"
+    r"|decisions/(?P<d>[A-Z]{2})(?:/.*)?"
+    r"|methodologies/(?P<m>[A-Z]{2})_[^/]*"
+    r"|projects/(?P<p>[A-Z]{2})[0-9_][^/]*(?:/.*)?)$"
+)
+
+
+def partition_of(path: str) -> str | None:
+    """The partner country whose partition holds `path`, or None for what all countries share.
+
+    A partition is one Joint Committee's part of the registry: its country file, decisions,
+    methodologies (ids start with the country code) and projects (with their monitoring reports
+    and issuances). TPEs, reference tables and anything unrecognised are shared.
+    **Why:** each JC decides only for its own country, so records reach across partitions only
+    by mistake (an ID-COUNTRY finding); that lets one country be re-checked alone.
+    """
+    match = _PARTITION.match(path)
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group)

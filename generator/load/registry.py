@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.cache import Cache, key_of
 from generator.findings import Finding, make_finding
 from generator.load.paths import classify
 from generator.load.tree import SourceTree
@@ -31,7 +32,7 @@ class Record:
     key: str
     path: str
     model: Any
-    source: ParsedYaml = field(repr=False, compare=False)
+    source: ParsedYaml | LazySource = field(repr=False, compare=False)
     digest: str = ""
 
     def locate(self, *path: str | int) -> tuple[int, int]:
@@ -52,20 +53,31 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
     """Every input file → its SHA-256 (the provenance of a build)."""
+    blobs: dict[str, str] = field(default_factory=dict)
+    """Every file under data/ → git's id of its bytes (`git hash-object`). **Why:** a later
+    run can then name the content of a whole partition from `git ls-tree`, without reading it."""
 
     def all_records(self) -> list[Record]:
         return [r for kind in KINDS for r in self.records[kind].values()]
 
 
-def load_registry(tree: SourceTree) -> Loaded:
-    """Read and type every record of a source tree; never stops at the first problem."""
+def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
+    """Read and type every record of a source tree; never stops at the first problem.
+
+    With a cache, a file whose bytes were read before (by this version of the generator) is
+    not parsed again: its plain values and findings come from the cache and are typed anew.
+    """
     loaded = Loaded()
+    pending: list[tuple[str, str, str, bytes, str]] = []
     for entry in tree.entries():
         name = entry.path.rsplit("/", 1)[-1]
         if entry.symlink:
             loaded.findings.append(make_finding("PATH-SYMLINK", entry.path, name=name))
             continue
         where = classify(entry.path)
+        raw = tree.read(entry.path) if entry.size <= MAX_BYTES else None
+        if raw is not None:
+            loaded.blobs[entry.path] = git_blob_id(raw)
         if where.code:
             loaded.findings.append(
                 make_finding(
@@ -78,25 +90,108 @@ def load_registry(tree: SourceTree) -> Loaded:
                 )
             )
             continue
-        if entry.size > MAX_BYTES:
+        if raw is None:
             loaded.findings.append(
                 make_finding("FILE-TOO-LARGE", entry.path, size=entry.size, limit=MAX_BYTES)
             )
             continue
-        raw = tree.read(entry.path)
-        loaded.inputs[entry.path] = hashlib.sha256(raw).hexdigest()
-        record, findings = load_record(where.kind, where.key, entry.path, raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        loaded.inputs[entry.path] = digest
+        pending.append((where.kind or "", where.key or "", entry.path, raw, digest))
+
+    keys = [key_of("load", path, digest) for _kind, _key, path, _raw, digest in pending]
+    hits = cache.get_many("load", keys) if cache is not None else {}
+    fresh: dict[str, Any] = {}
+    for (kind, key, path, raw, digest), cache_key in zip(pending, keys, strict=True):
+        hit = hits.get(cache_key)
+        record, findings = None, None
+        if hit is not None:
+            record, findings = _revive(hit, kind, key, path, raw, digest)
+        if findings is None:
+            record, findings = load_record(kind, key, path, raw)
+            fresh[cache_key] = _entry_of(record, findings)
         loaded.findings.extend(findings)
         if record is None:
             continue
         twin = loaded.records[record.kind].get(record.key)
         if twin is not None:
-            loaded.findings.append(
-                make_finding("PATH-DUPLICATE-RECORD", entry.path, other=twin.path)
-            )
+            loaded.findings.append(make_finding("PATH-DUPLICATE-RECORD", path, other=twin.path))
             continue
         loaded.records[record.kind][record.key] = record
+    if cache is not None:
+        cache.put_many("load", fresh)
     return loaded
+
+
+def git_blob_id(raw: bytes) -> str:
+    """The id git gives these bytes as a file (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
+def _entry_of(record: Record | None, findings: list[Finding]) -> tuple:
+    """What the cache keeps of a loaded file: plain values (not models) and findings.
+
+    **Why** not the typed model: re-validating plain values is several times faster than
+    unpickling pydantic models. A workbook keeps its cell positions; a YAML file's positions
+    are found again from its bytes when a finding needs them.
+    """
+    if record is None:
+        return ("none", None, findings)
+    if record.path.endswith(".xlsx"):
+        return ("xlsx", record.source, findings)
+    return ("yaml", record.source.data, findings)
+
+
+def _revive(
+    entry: Any, kind: str, key: str, path: str, raw: bytes, digest: str
+) -> tuple[Record | None, list[Finding] | None]:
+    """A cached load result as a record again (None findings: the entry cannot be used)."""
+    try:
+        form, value, findings = entry
+        if form == "none":
+            return None, list(findings)
+        model_cls: type[BaseModel] = RECORD_MODELS[kind]
+        if form == "xlsx":
+            return Record(
+                kind, key, path, model_cls.model_validate(value.data), value, digest
+            ), list(findings)
+        source = LazySource(raw, path)
+        return Record(kind, key, path, model_cls.model_validate(value), source, digest), list(
+            findings
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None, None
+
+
+class LazySource:
+    """Where the values of a record read from the cache were written: parsed again on demand.
+
+    **Why:** most records never need a position (only those with findings do), and re-parsing
+    one file is cheaper than storing the positions of every file.
+    """
+
+    __slots__ = ("_parsed", "path", "raw")
+
+    def __init__(self, raw: bytes, path: str) -> None:
+        self.raw = raw
+        self.path = path
+        self._parsed: ParsedYaml | None = None
+
+    @property
+    def parsed(self) -> ParsedYaml:
+        if self._parsed is None:
+            self._parsed = parse_yaml(self.raw, self.path)
+        return self._parsed
+
+    @property
+    def data(self) -> Any:
+        return self.parsed.data
+
+    def locate(self, path: tuple) -> tuple[int, int]:
+        return self.parsed.locate(path)
+
+    def locate_key(self, path: tuple) -> tuple[int, int]:
+        return self.parsed.locate_key(path)
 
 
 def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | None, list[Finding]]:

@@ -105,12 +105,36 @@ def notifications(ctx: Context) -> Iterator[Outcome]:
                 )
 
 
+def serial_blocks(issuance: Record) -> list[tuple[str, int, int, tuple]]:
+    """The serial blocks an issuance record writes: (registry, first, last, field path).
+
+    A block issued by Japan lies in the Japanese registry ("JP"), shared by every partner
+    country's projects; a partner's block lies in that country's registry.
+    """
+    out = []
+    country = issuance.key[:2]
+    for side in ("japan", "partner"):
+        part = getattr(issuance.model, side)
+        if part is None:
+            continue
+        registry = "JP" if side == "japan" else country
+        for i, line in enumerate(part.lines):
+            if line.serial is not None:
+                out.append(
+                    (registry, line.serial.start, line.serial.end, (side, "lines", i, "serial"))
+                )
+    return out
+
+
 @dataclass(frozen=True)
 class _Block:
     registry: str
     start: int
     end: int
-    record: Record
+    key: str
+    file: str
+    record: Record | None
+    """None for a block of a partition not loaded (see `Registry.outside`)."""
     path: tuple
 
 
@@ -123,10 +147,13 @@ class _Block:
 )
 def issuances(ctx: Context) -> Iterator[Outcome]:
     blocks: list[_Block] = []
-    for pid, records in sorted(ctx.registry.issuances.items()):
-        country = pid[:2]
+    for _pid, records in sorted(ctx.registry.issuances.items()):
         for record in records:
             model = record.model
+            blocks += [
+                _Block(registry, start, end, record.key, record.path, record, where)
+                for registry, start, end, where in serial_blocks(record)
+            ]
             act = notification_of(ctx, record)
             issued_total = 0
             for side in ("japan", "partner"):
@@ -165,10 +192,6 @@ def issuances(ctx: Context) -> Iterator[Outcome]:
                         )
                     else:
                         yield Passed("LEDGER-SERIAL-LENGTH", record.key)
-                    registry = "JP" if side == "japan" else country
-                    blocks.append(
-                        _Block(registry, line.serial.start, line.serial.end, record, where)
-                    )
                 if act is None:
                     continue
                 notified = [a.quantity for a in act.item.allocation if a.registry == side]
@@ -209,20 +232,25 @@ def issuances(ctx: Context) -> Iterator[Outcome]:
                     notified=act.item.quantity,
                     ref=act.ref,
                 )
-    blocks.sort(key=lambda b: (b.registry, b.start, b.end, b.record.key))
+    blocks += [
+        _Block(b.registry, b.start, b.end, b.key, b.path, None, ())
+        for summary in ctx.registry.outside
+        for b in summary.blocks
+    ]
+    blocks.sort(key=lambda b: (b.registry, b.start, b.end, b.key))
     for before, after in itertools.pairwise(blocks):
-        if before.registry == after.registry and after.start <= before.end:
+        if before.registry == after.registry and after.start <= before.end and after.record:
             yield ctx.finding(
                 "LEDGER-SERIAL-OVERLAP",
                 after.record,
                 after.path,
                 start=after.start,
                 end=after.end,
-                other=before.record.path,
+                other=before.file,
                 other_start=before.start,
                 other_end=before.end,
                 registry=after.registry,
             )
 
 
-__all__ = ["Severity", "notification_of", "reports_for"]
+__all__ = ["Severity", "notification_of", "reports_for", "serial_blocks"]

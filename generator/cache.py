@@ -1,0 +1,210 @@
+"""A persistent cache of what the generator derived from files, keyed by content digest.
+
+Entries are looked up by a digest of the bytes they were derived from (and of the code that
+derived them), so a hit is the value a fresh computation would give: the cache can only make a
+run faster, never change a result, and deleting it (`rm -r .jcm-cache`) is always safe.
+
+**Why** SQLite: one file, atomic writes, safe when two runs share it (CI jobs, test workers).
+**Why** a restricted unpickler: the cache directory may travel between machines (a CI cache), so
+reading it must never construct anything but plain values and the generator's own findings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import pickle
+import sqlite3
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+DIRECTORY_NAME = ".jcm-cache"
+_CHUNK = 500
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "openpyxl", "pint", "lark")
+
+
+@cache
+def code_version() -> str:
+    """A digest of the generator's own files and of the libraries that read records.
+
+    **Why:** a cached value is only the value a fresh run would compute if the code computing
+    it is the same; any change to the generator starts a new cache.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".lark", ".j2", ".json"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            digest.update(f"{name} missing\n".encode())
+    return digest.hexdigest()
+
+
+def key_of(*parts: str | bytes) -> str:
+    """A cache key from the parts a value depends on (separated, so parts cannot run together)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+_ALLOWED = {
+    ("decimal", "Decimal"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+    ("builtins", "frozenset"),
+    ("builtins", "set"),
+    ("generator.findings", "Finding"),
+    ("generator.findings", "Severity"),
+    ("generator.load.yaml_source", "ParsedYaml"),
+    ("generator.partitions", "Summary"),
+    ("generator.partitions", "Block"),
+    ("generator.partitions", "Claim"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
+def _loads(blob: bytes) -> Any:
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+class Cache:
+    """Values by namespace and key, in `<directory>/<code version>.sqlite3`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.hits = 0
+        self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self._broken:
+            return self._db
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# the generator's cache: safe to delete\n*\n")
+            name = f"{code_version()[:20]}.sqlite3"
+            self._prune(keep=name)
+            db = sqlite3.connect(self.directory / name, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries "
+                "(ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+                "PRIMARY KEY (ns, key)) WITHOUT ROWID"
+            )
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+            return None
+        self._db = db
+        return db
+
+    def _prune(self, keep: str) -> None:
+        """Remove the caches of other code versions: they can never be hit again."""
+        for old in self.directory.glob("*.sqlite3*"):
+            if not old.name.startswith(keep):
+                old.unlink(missing_ok=True)
+
+    def _give_up(self, exc: Exception) -> None:
+        if not self._broken:
+            print(
+                f"jcm: the cache in {self.directory} cannot be used ({exc}); "
+                "continuing without it (results are the same, only slower)",
+                file=sys.stderr,
+            )
+        self._broken = True
+        self._db = None
+
+    def get_many(self, namespace: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The cached values of those keys that have one (a damaged entry counts as absent)."""
+        db = self._connect()
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        if db is None:
+            self.misses += len(wanted)
+            return found
+        try:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT key, value FROM entries WHERE ns = ? AND key IN ({marks})",
+                    (namespace, *chunk),
+                )
+                for key, blob in rows:
+                    try:
+                        found[key] = _loads(blob)
+                    except Exception:
+                        continue
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        return self.get_many(namespace, [key]).get(key)
+
+    def put_many(self, namespace: str, values: Mapping[str, Any]) -> None:
+        if not values:
+            return
+        db = self._connect()
+        if db is None:
+            return
+        rows = [
+            (namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            for key, value in values.items()
+        ]
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._give_up(exc)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class NoCache(Cache):
+    """The cache turned off: every lookup misses and nothing is written."""
+
+    def __init__(self) -> None:
+        super().__init__(Path("."))
+        self._broken = True
+
+    def _give_up(self, exc: Exception) -> None:  # pragma: no cover - never connects
+        pass
+
+
+def open_cache(root: Path, directory: Path | None = None, enabled: bool = True) -> Cache:
+    """The cache for a registry root (`<root>/.jcm-cache` unless told otherwise)."""
+    if not enabled:
+        return NoCache()
+    return Cache(directory or Path(root) / DIRECTORY_NAME)

@@ -1,0 +1,283 @@
+"""Checking a change by the partner countries it touches, with the same findings as a full run.
+
+A *partition* is one Joint Committee's part of the registry (see `load.paths.partition_of`).
+Records reach into another partition only by mistake, and the few registry-wide checks (serial
+blocks in the Japanese registry, TPE designation numbers) need only a small summary of each
+partition. So `jcm validate --changed-since REV` loads the partitions a change touches — with
+every partition linked to them by a reference either way, and the shared records (TPEs,
+reference tables, country files) — and reads the rest as cached summaries.
+
+A summary is keyed by the digest of its partition's files as git names them (`git ls-tree`),
+so an unchanged partition is summarised without reading a single one of its files; a summary
+not in the cache is computed by loading that partition once.
+
+**Why** this is exact: every finding on a record in the loaded partitions depends only on the
+records loaded and on the summaries; `tests/test_partitions.py` compares the findings of
+partitioned and full runs, finding for finding, on registries with planted faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.cache import Cache, key_of
+from generator.dependencies import partition_of_ref, references
+from generator.findings import Finding
+from generator.history import git_output
+from generator.load.paths import classify, partition_of
+from generator.load.registry import Loaded, Record, load_registry
+from generator.load.tree import WorkingTree
+from generator.pipeline import Validation, paused_gc, validate_loaded
+from generator.rules.ledger import serial_blocks
+
+CONTAINERS = frozenset({"data/countries", "data/decisions", "data/methodologies", "data/projects"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """A serial block another partition's issuance holds in a registry shared across partitions."""
+
+    registry: str
+    start: int
+    end: int
+    key: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A TPE designation number claimed by a decision item (`ref`) of another partition."""
+
+    ref: str
+    number: str
+    tpe: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the registry-wide checks need to know of a partition that is not loaded."""
+
+    partition: str
+    reaches: frozenset[str] = frozenset()
+    """The other partitions its records refer to."""
+    blocks: tuple[Block, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+
+def summarise(partition: str, records: Iterable[Record]) -> Summary:
+    """The summary of one partition, from its loaded records."""
+    reaches: set[str] = set()
+    blocks: list[Block] = []
+    claims: dict[str, Claim] = {}
+    for record in records:
+        for ref in references(record):
+            other = partition_of_ref(ref)
+            if other is not None and other != partition:
+                reaches.add(other)
+        if record.kind == "issuance":
+            blocks += [
+                Block(registry, start, end, record.key, record.path)
+                for registry, start, end, _where in serial_blocks(record)
+                if registry != partition
+            ]
+        elif record.kind == "decision":
+            for item in record.model.items:
+                if item.type == "designate_tpe" and item.number:
+                    ref = f"{record.key}#{item.id}"
+                    claims[ref] = Claim(ref, item.number, item.tpe, record.model.country)
+    return Summary(partition, frozenset(reaches), tuple(blocks), tuple(claims.values()))
+
+
+def summaries_of(loaded: Loaded) -> dict[str, Summary]:
+    """A summary of every partition that has files in `loaded`."""
+    grouped: dict[str, list[Record]] = {}
+    for path in [*loaded.blobs, *loaded.inputs]:
+        part = partition_of(path)
+        if part is not None:
+            grouped.setdefault(part, [])
+    for record in loaded.all_records():
+        part = partition_of(record.path)
+        if part is not None:
+            grouped.setdefault(part, []).append(record)
+    return {part: summarise(part, records) for part, records in grouped.items()}
+
+
+def partition_digest(files: Iterable[tuple[str, str]]) -> str:
+    """The digest of a partition's content from (path, git blob id) pairs."""
+    lines = sorted(f"{path}\0{blob}" for path, blob in files)
+    return key_of("partition", *lines)
+
+
+def digests_of(blobs: dict[str, str]) -> dict[str, str]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for path, blob in blobs.items():
+        part = partition_of(path)
+        if part is not None:
+            grouped.setdefault(part, []).append((path, blob))
+    return {part: partition_digest(files) for part, files in grouped.items()}
+
+
+def remember_partitions(loaded: Loaded, cache: Cache) -> None:
+    """After a full run: keep each partition's summary, for later partitioned runs.
+
+    A partition with a file that could not be read whole (too large, a symbolic link) is not
+    kept: its digest could not match the one git gives.
+    """
+    digests = digests_of(loaded.blobs)
+    known = cache.get_many("partition", digests.values())
+    wanted = {part for part, digest in digests.items() if digest not in known}
+    if not wanted:
+        return
+    summaries = summaries_of(loaded)
+    cache.put_many("partition", {digests[p]: summaries[p] for p in wanted if p in summaries})
+
+
+def selector(partitions: set[str], shared: bool) -> Callable[[str], bool]:
+    """Which paths to walk and load: the partitions named, and (if `shared`) what all share.
+
+    Country files are loaded with the shared records: TPE designations name countries.
+    """
+
+    def keep(path: str) -> bool:
+        part = partition_of(path)
+        if part is None:
+            return shared or path in CONTAINERS
+        return part in partitions or (shared and path.startswith("data/countries/"))
+
+    return keep
+
+
+# ---------------------------------------------------------------------------------------------
+# The partitioned run
+
+
+@dataclass
+class Scoped:
+    """The result of checking a change by partitions."""
+
+    validation: Validation
+    loaded: set[str]
+    """The partitions loaded."""
+    total: int
+    """How many partitions the registry has."""
+    present: set[str]
+    deleted: set[str]
+    scope: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def changed_paths(root: Path, rev: str) -> tuple[set[str], set[str]] | None:
+    """Files under data/ that differ between `rev` and the working tree: (present, deleted).
+
+    Untracked files count, ignored ones too: a full run would load them all the same.
+    """
+    diff = git_output(root, "diff", "--name-status", "--no-renames", rev, "--", "data")
+    others = git_output(root, "ls-files", "--others", "--", "data")
+    if diff is None or others is None:
+        return None
+    present = {line for line in others.splitlines() if line.strip()}
+    deleted: set[str] = set()
+    for line in diff.splitlines():
+        if not line.strip():
+            continue
+        status, path = line.split("\t", 1)
+        (deleted if status.startswith("D") else present).add(path)
+    return present, deleted
+
+
+def removed_keys(deleted: Iterable[str]) -> set[str]:
+    """The records deleted files held, as `kind:key` (from their paths alone)."""
+    out = set()
+    for path in deleted:
+        where = classify(path)
+        if where.kind and where.key:
+            out.add(f"{where.kind}:{where.key}")
+    return out
+
+
+def blobs_at(root: Path, rev: str) -> dict[str, str] | None:
+    """Every file under data/ at `rev` → its git blob id, from git's index of the tree."""
+    listing = git_output(root, "ls-tree", "-r", "--full-tree", rev, "--", "data")
+    if listing is None:
+        return None
+    out = {}
+    for line in listing.splitlines():
+        meta, _, path = line.partition("\t")
+        mode, kind, blob = meta.split()
+        if kind == "blob" and mode != "120000":
+            out[path] = blob
+    return out
+
+
+def validate_changed(root: Path, rev: str, cache: Cache) -> Scoped | str:
+    """Check what changed since `rev` by partitions; a reason string when a full run is needed."""
+    from generator.diff import affected
+
+    changes = changed_paths(root, rev)
+    at_rev = blobs_at(root, rev) if changes is not None else None
+    if changes is None or at_rev is None:
+        return f"cannot compare with {rev!r} (is it a git revision?)"
+    present, deleted = changes
+    touched: set[str] = set()
+    for path in sorted(present | deleted):
+        part = partition_of(path)
+        if part is None:
+            return f"{path} is shared by every partner country"
+        touched.add(part)
+
+    with paused_gc():
+        unchanged = {p: b for p, b in at_rev.items() if partition_of(p) not in touched}
+        digests = {p: d for p, d in digests_of(unchanged).items()}
+        found = cache.get_many("partition", digests.values())
+        summaries = {p: found[d] for p, d in digests.items() if d in found}
+        missing = set(digests) - set(summaries)
+        if missing:
+            fresh = summaries_of(load_registry(WorkingTree(root, selector(missing, False)), cache))
+            for part in missing:
+                summaries[part] = fresh.get(part, Summary(part))
+            cache.put_many("partition", {digests[p]: summaries[p] for p in missing})
+
+        loaded_parts = set(touched)
+        while True:
+            loaded = load_registry(WorkingTree(root, selector(loaded_parts, True)), cache)
+            mine = summaries_of(loaded)
+            edges = {p: set(s.reaches) for p, s in summaries.items()}
+            edges.update({p: set(mine[p].reaches) if p in mine else set() for p in loaded_parts})
+            grown = _component(loaded_parts, edges)
+            if grown == loaded_parts:
+                break
+            loaded_parts = grown
+        outside = [summaries[p] for p in sorted(summaries) if p not in loaded_parts]
+        validation = validate_loaded(loaded, outside)
+
+    scope = affected(validation, present, removed_keys(deleted))
+    findings = [f for f in validation.findings if f.path in scope or f.path in present]
+    return Scoped(
+        validation,
+        loaded_parts,
+        len(set(summaries) | loaded_parts),
+        present,
+        deleted,
+        scope,
+        findings,
+    )
+
+
+def _component(start: set[str], edges: dict[str, set[str]]) -> set[str]:
+    """The partitions linked to `start` by references in either direction."""
+    undirected: dict[str, set[str]] = {}
+    for a, targets in edges.items():
+        for b in targets:
+            undirected.setdefault(a, set()).add(b)
+            undirected.setdefault(b, set()).add(a)
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for other in undirected.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
