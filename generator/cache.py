@@ -76,6 +76,10 @@ _ALLOWED = {
 }
 
 
+def pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _ALLOWED:
@@ -168,15 +172,16 @@ class Cache:
         return self.get_many(namespace, [key]).get(key)
 
     def put_many(self, namespace: str, values: Mapping[str, Any]) -> None:
+        self.put_pickled(namespace, {key: pickled(value) for key, value in values.items()})
+
+    def put_pickled(self, namespace: str, values: Mapping[str, bytes]) -> None:
+        """Store values already pickled (`pickled`): a caller can then drop the objects."""
         if not values:
             return
         db = self._connect()
         if db is None:
             return
-        rows = [
-            (namespace, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            for key, value in values.items()
-        ]
+        rows = [(namespace, key, blob) for key, blob in values.items()]
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)

@@ -6,6 +6,7 @@ Each stage is a function of the previous stage's output; this module only string
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,25 +62,41 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def validate_tree(tree: SourceTree, cache: Cache | None = None) -> Validation:
-    """load → link → fold the decisions → compute → run the rules → measure coverage."""
+def validate_tree(
+    tree: SourceTree, cache: Cache | None = None, timings: dict[str, float] | None = None
+) -> Validation:
+    """load → link → fold the decisions → compute → run the rules → measure coverage.
+
+    `timings`, when given, receives the seconds each stage took (for the benchmark)."""
     with paused_gc():
-        validation = validate_loaded(load_registry(tree, cache))
+        clock = Clock(timings)
+        loaded = load_registry(tree, cache)
+        clock.lap("load")
+        validation = validate_loaded(loaded, timings=timings)
         if cache is not None:
             from generator.partitions import remember_partitions
 
+            clock.lap()
             remember_partitions(validation.loaded, cache)
+            clock.lap("cache partition summaries")
         return validation
 
 
-def validate_loaded(loaded: Loaded, outside: Iterable[Summary] = ()) -> Validation:
+def validate_loaded(
+    loaded: Loaded, outside: Iterable[Summary] = (), timings: dict[str, float] | None = None
+) -> Validation:
     """Everything after the load stage (`outside`: see `generator.partitions`)."""
+    clock = Clock(timings)
     registry = link(loaded, outside)
+    clock.lap("link")
     state = fold(registry)
+    clock.lap("fold decisions")
     computed = compute(registry, state)
+    clock.lap("compute")
     outcomes = run_rules(registry, state, computed)
+    clock.lap("rules")
     rule_findings = [o for o in outcomes if isinstance(o, Finding)]
-    return Validation(
+    validation = Validation(
         loaded=loaded,
         findings=sort_findings([*loaded.findings, *registry.findings, *rule_findings]),
         registry=registry,
@@ -89,10 +106,28 @@ def validate_loaded(loaded: Loaded, outside: Iterable[Summary] = ()) -> Validati
         outcomes=outcomes,
         coverage=coverage(registry, state),
     )
+    clock.lap("totals and coverage")
+    return validation
 
 
-def validate_root(root: Path, cache: Cache | None = None) -> Validation:
-    return validate_tree(WorkingTree(root), cache)
+class Clock:
+    """Laps of wall time into a dict (or nowhere): the benchmark's view of the stages."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str | None = None) -> None:
+        now = time.perf_counter()
+        if self.timings is not None and name:
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def validate_root(
+    root: Path, cache: Cache | None = None, timings: dict[str, float] | None = None
+) -> Validation:
+    return validate_tree(WorkingTree(root), cache, timings)
 
 
 @dataclass
@@ -101,19 +136,33 @@ class Build:
     site: Path | None = None
 
 
-def build(root: Path, out: Path, cache: Cache | None = None) -> Build:
-    """Validate, and only if nothing is an error, render and publish the site into `out`."""
+def build(
+    root: Path, out: Path, cache: Cache | None = None, timings: dict[str, float] | None = None
+) -> Build:
+    """Validate, and only if nothing is an error, render and publish the site into `out`.
+
+    `timings`, when given, receives the seconds each stage took (for the benchmark)."""
     from generator.findings import has_errors
     from generator.history import read_history
     from generator.publish import build_site, site_config
     from generator.render.site import render_site
 
-    validation = validate_root(root, cache)
+    validation = validate_root(root, cache, timings)
     if has_errors(validation.findings):
         return Build(validation)
+    clock = Clock(timings)
     history = read_history(root)
     config = site_config(root)
     with paused_gc():
         rendered = render_site(validation, history, config)
-    site = build_site(root, rendered.pages, rendered.files, out, history, validation.loaded.inputs)
+    clock.lap("render")
+    site = build_site(
+        root,
+        rendered.pages,
+        rendered.files,
+        out,
+        history,
+        validation.loaded.inputs,
+        timings=timings,
+    )
     return Build(validation, site)

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from generator.history import History
+from generator.pipeline import Clock
 from generator.render.views import SiteConfig
 
 _RENAME_EXCHANGE = 2
@@ -102,8 +103,12 @@ def build_site(
     out: Path,
     history: History | None = None,
     inputs: Mapping[str, str] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Path:
-    """Write the pages, files and hand-written content; build, index, digest; swap in."""
+    """Write the pages, files and hand-written content; build, index, digest; swap in.
+
+    `timings`, when given, receives the seconds each step took (for the benchmark)."""
+    clock = Clock(timings)
     project = site_project(root)
     recover(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -122,11 +127,15 @@ def build_site(
             path = docs / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        clock.lap("write")
         site = staging / "site"
         _engine(project, docs, site, history)
-        _search_index(site)
+        clock.lap("site engine")
+        search_index(site)
+        clock.lap("search index")
         _manifest(site, history, inputs or {})
         swap_in(site, out)
+        clock.lap("manifest and swap")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
@@ -154,7 +163,7 @@ def _engine(project: Path, docs: Path, site: Path, history: History | None) -> N
         raise PublishError("the site engine failed:\n" + done.stderr[-4000:])
 
 
-def _search_index(site: Path) -> None:
+def search_index(site: Path) -> None:
     done = subprocess.run(
         [
             sys.executable,

@@ -6,6 +6,7 @@ and what each record kind's fields are.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.cache import Cache, key_of
+from generator.cache import Cache, key_of, pickled
 from generator.findings import Finding, make_finding
 from generator.load.paths import classify
 from generator.load.tree import SourceTree
@@ -108,8 +109,9 @@ def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
         if hit is not None:
             record, findings = _revive(hit, kind, key, path, raw, digest)
         if findings is None:
-            record, findings = load_record(kind, key, path, raw)
-            fresh[cache_key] = _entry_of(record, findings)
+            record, findings, entry = _load_file(kind, key, path, raw)
+            if cache is not None:
+                fresh[cache_key] = pickled(entry)
         loaded.findings.extend(findings)
         if record is None:
             continue
@@ -119,7 +121,7 @@ def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
             continue
         loaded.records[record.kind][record.key] = record
     if cache is not None:
-        cache.put_many("load", fresh)
+        cache.put_pickled("load", fresh)
     return loaded
 
 
@@ -128,7 +130,7 @@ def git_blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
-def _entry_of(record: Record | None, findings: list[Finding]) -> tuple:
+def _entry_of(record: Record | None, findings: list[Finding], data: Any) -> tuple:
     """What the cache keeps of a loaded file: plain values (not models) and findings.
 
     **Why** not the typed model: re-validating plain values is several times faster than
@@ -139,7 +141,7 @@ def _entry_of(record: Record | None, findings: list[Finding]) -> tuple:
         return ("none", None, findings)
     if record.path.endswith(".xlsx"):
         return ("xlsx", record.source, findings)
-    return ("yaml", record.source.data, findings)
+    return ("yaml", data, findings)
 
 
 def _revive(
@@ -164,7 +166,7 @@ def _revive(
 
 
 class LazySource:
-    """Where the values of a record read from the cache were written: parsed again on demand.
+    """Where the values of a YAML record were written: parsed again when first asked.
 
     **Why:** most records never need a position (only those with findings do), and re-parsing
     one file is cheaper than storing the positions of every file.
@@ -196,16 +198,28 @@ class LazySource:
 
 def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | None, list[Finding]]:
     """Parse and type one record file (YAML, or a Monitoring Report Sheet workbook)."""
+    record, findings, _entry = _load_file(kind, key, path, raw)
+    return record, findings
+
+
+def _load_file(
+    kind: str, key: str, path: str, raw: bytes
+) -> tuple[Record | None, list[Finding], tuple]:
+    """`load_record`, and what the cache keeps of the file."""
     if path.endswith(".xlsx"):
         from generator.spreadsheet.reader import read_monitoring_workbook
 
         parsed = read_monitoring_workbook(raw, path, project=key.split("/")[0])
+        # openpyxl's workbook, sheets and cells refer to each other: without this, every
+        # workbook read while the collector is paused (see pipeline.paused_gc) would stay in
+        # memory (650 KB each). Only the objects made since the last collection are scanned.
+        gc.collect(0)
     else:
         parsed = parse_yaml(raw, path)
         parsed.findings.extend(_check_schema_line(kind, path, raw))
     findings = list(parsed.findings)
     if parsed.data is None:
-        return None, findings
+        return None, findings, _entry_of(None, findings, None)
     model_cls: type[BaseModel] = RECORD_MODELS[kind]
 
     findings.extend(_check_field_paths(parsed, path, key))
@@ -213,9 +227,15 @@ def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | No
         model = model_cls.model_validate(parsed.data)
     except ValidationError as exc:
         findings.extend(findings_from_validation_error(exc, model_cls, parsed, path, record=key))
-        return None, findings
+        return None, findings, _entry_of(None, findings, None)
     digest = hashlib.sha256(raw).hexdigest()
-    return Record(kind, key, path, model, parsed, digest), findings
+    if path.endswith(".xlsx"):
+        record = Record(kind, key, path, model, parsed, digest)
+    else:
+        # Positions are found again when a finding needs them (see LazySource): keeping them
+        # for every record would double the memory of a large registry.
+        record = Record(kind, key, path, model, LazySource(raw, path), digest)
+    return record, findings, _entry_of(record, findings, parsed.data)
 
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)|\[(\d+)\]")

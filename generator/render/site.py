@@ -7,6 +7,7 @@ spreadsheets). The publish stage hands both to the site engine.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,7 +49,7 @@ def render_site(validation: Any, history: History, config: SiteConfig) -> Render
 def _render(name: str, here: str, views: Views, **context: Any) -> str:
     env = environment()
     template = env.get_template(name)
-    return template.render(
+    text = template.render(
         L=links.Links(here),
         V=views,
         R=views.registry,
@@ -56,6 +57,11 @@ def _render(name: str, here: str, views: Views, **context: Any) -> str:
         api_path=context.pop("api_path", "data/index.md"),
         **context,
     )
+    # A template's context and macros refer to each other; the build pauses the collector
+    # (pipeline.paused_gc), so free what this page left behind: only objects made since the
+    # last collection are scanned.
+    gc.collect(0)
+    return text
 
 
 def _claimed_value(chain: Any, name: str) -> Any:
@@ -71,6 +77,50 @@ def _claimed_value(chain: Any, name: str) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # Record pages
+
+
+INLINE_ROWS = 100
+"""A list longer than this is not written into its page: the browser shows it page by page
+from a JSON file. **Why:** no page may grow with the registry (at 10,000 projects a country
+page would list thousands of them, and stay under 200 KB only this way)."""
+
+
+CHANGELOG_COMMITS = 100
+CHANGELOG_FILES = 20
+"""The changelog page lists the latest changes, each with its first files; all of them are in
+`api/v1/changelog.json` (an import of the whole registry is one change of thousands of files)."""
+
+
+def paged(
+    out: Rendered,
+    here: str,
+    name: str,
+    rows: list[dict[str, Any]],
+    columns: list[tuple[str, ...]],
+    filters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    sort: str = "",
+) -> dict[str, Any] | None:
+    """The paged table for a long list (its rows written to `api/v1/lists/<name>.json`), or
+    None when the list is short enough to be written into the page."""
+    if len(rows) <= INLINE_ROWS:
+        return None
+    path = f"api/v1/lists/{name}.json"
+    keys = [c[0] for c in columns] + ["href", "start", "end"]
+    out.files[path] = exports.dumps(
+        {"rows": [{k: jsonable(r[k]) for k in keys if k in r} for r in rows]}
+    )
+    L = links.Links(here)
+    return {
+        "source": L.static(path),
+        "base": L.static(""),
+        "csv": None,
+        "columns": [
+            {"key": c[0], "label": c[1], "kind": c[2] if len(c) > 2 else ""} for c in columns
+        ],
+        "filters": [{"key": k, "label": label} for k, label in filters],
+        "sort": sort,
+        "page_size": 50,
+    }
 
 
 def _record_pages(out: Rendered, views: Views) -> None:
@@ -135,6 +185,28 @@ def _record_pages(out: Rendered, views: Views) -> None:
             for a in r.model.methodologies
             if a.methodology.split("@")[0] == mid
         )
+        projects_paged = paged(
+            out,
+            here,
+            f"methodologies/{mid}/projects",
+            [
+                {
+                    "id": pid,
+                    "href": page_url(links.project(pid)),
+                    "version": version_label(ref.split("@")[1]),
+                    "status": views.project_status(pid),
+                    "title": reg.projects[pid].model.title,
+                }
+                for pid, ref in projects
+            ],
+            [
+                ("id", "Project", "link"),
+                ("version", "Version"),
+                ("status", "Status"),
+                ("title", "Title"),
+            ],
+            [("version", "Version"), ("status", "Status")],
+        )
         out.pages[here] = _render(
             "methodology.md.j2",
             here,
@@ -144,6 +216,7 @@ def _record_pages(out: Rendered, views: Views) -> None:
             status=views.methodology_status(mid),
             versions=versions,
             projects=projects,
+            projects_paged=projects_paged,
             scopes=scopes,
             api_path=f"api/v1/methodologies/{mid}.json",
         )
@@ -169,11 +242,13 @@ def _record_pages(out: Rendered, views: Views) -> None:
         )
     for code, record in sorted(reg.countries.items()):
         here = links.country(code)
+        context = _country_context(views, code)
         out.pages[here] = _render(
             "country.md.j2",
             here,
             views,
-            **_country_context(views, code),
+            **context,
+            **_country_lists(out, here, views, code, context),
             api_path=f"api/v1/countries/{code}.json",
         )
         out.files[f"api/v1/countries/{code}.json"] = exports.dumps(
@@ -209,7 +284,48 @@ def _record_pages(out: Rendered, views: Views) -> None:
             record=record,
             t_=record.model,
             designations=designations,
+            designations_paged=paged(
+                out,
+                here,
+                f"tpes/{slug}/designations",
+                [
+                    {
+                        **d,
+                        "country_name": views.country_name(d["country"]),
+                        "href": page_url(links.country(d["country"])),
+                        "until": f"{d['end'] or ''}{' (' + d['status'] + ')' if d['status'] else ''}",
+                        "source": d["ref"] or d["origin"],
+                    }
+                    for d in designations
+                ],
+                [
+                    ("country_name", "Country", "link"),
+                    ("number", "Number"),
+                    ("function", "Function"),
+                    ("scopes", "Sectoral scopes"),
+                    ("start", "From"),
+                    ("until", "Until"),
+                    ("source", "Source"),
+                ],
+                [("country_name", "Country"), ("function", "Function")],
+            ),
             work=work,
+            work_paged=paged(
+                out,
+                here,
+                f"tpes/{slug}/projects",
+                [
+                    {
+                        "id": pid,
+                        "href": page_url(links.project(pid)),
+                        "function": function,
+                        "date": day,
+                    }
+                    for pid, function, day in work
+                ],
+                [("id", "Project", "link"), ("function", "Function"), ("date", "Date")],
+                [("function", "Function")],
+            ),
             api_path=f"api/v1/tpes/{slug}.json",
         )
         out.files[f"api/v1/tpes/{slug}.json"] = exports.dumps(
@@ -484,6 +600,80 @@ def _country_context(views: Views, code: str) -> dict[str, Any]:
         "methodologies": sorted(m for m in reg.methodologies if m[:2] == code),
         "projects": sorted(p for p in reg.projects if p[:2] == code),
         "decisions": sorted(reg.decisions_of(code), key=lambda r: r.model.date, reverse=True),
+    }
+
+
+def _status_list(
+    out: Rendered,
+    here: str,
+    name: str,
+    label: str,
+    ids: list[str],
+    page_of: Any,
+    records: dict[str, Any],
+    status_of: Any,
+) -> dict[str, Any] | None:
+    """A paged list of records by id, with their titles and derived statuses."""
+    return paged(
+        out,
+        here,
+        name,
+        [
+            {
+                "id": i,
+                "href": page_url(page_of(i)),
+                "title": records[i].model.title,
+                "status": status_of(i),
+            }
+            for i in ids
+        ],
+        [("id", label, "link"), ("title", "Title"), ("status", "Status")],
+        [("status", "Status")],
+    )
+
+
+def _country_lists(
+    out: Rendered, here: str, views: Views, code: str, context: dict[str, Any]
+) -> dict[str, Any]:
+    reg = views.registry
+    prefix = f"countries/{code}"
+    return {
+        "methodologies_paged": _status_list(
+            out,
+            here,
+            f"{prefix}/methodologies",
+            "Methodology",
+            context["methodologies"],
+            links.methodology,
+            reg.methodologies,
+            views.methodology_status,
+        ),
+        "projects_paged": _status_list(
+            out,
+            here,
+            f"{prefix}/projects",
+            "Project",
+            context["projects"],
+            links.project,
+            reg.projects,
+            views.project_status,
+        ),
+        "decisions_paged": paged(
+            out,
+            here,
+            f"{prefix}/decisions",
+            [
+                {
+                    "date": d.model.date,
+                    "title": d.model.title or d.key.split("/")[1],
+                    "href": page_url(links.decision(d.key)),
+                    "items": len(d.model.items),
+                }
+                for d in context["decisions"]
+            ],
+            [("date", "Date"), ("title", "Decision", "link"), ("items", "Items", "number")],
+            sort="-date",
+        ),
     }
 
 
@@ -877,11 +1067,42 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     )
     here = "integrity/index.md"
     coverage = views.v.coverage
+    rules = views.rule_stats()
+    concerned = [
+        {
+            "code": r["code"],
+            "severity": str(f.severity),
+            "path": path,
+            "href": page_url(views.page_of_path(path)) if views.page_of_path(path) else "",
+            "message": f.message,
+        }
+        for r in rules
+        for path, f in r["records"].items()
+    ]
+    findings_paged = (
+        paged(
+            out,
+            here,
+            "integrity/findings",
+            concerned,
+            [
+                ("code", "Code"),
+                ("severity", "Severity"),
+                ("path", "Record", "link"),
+                ("message", "What"),
+            ],
+            [("code", "Code"), ("severity", "Severity")],
+        )
+        if any(len(r["records"]) > INLINE_ROWS for r in rules)
+        else None
+    )
     out.pages[here] = _render(
         "integrity.md.j2",
         here,
         views,
-        rules=views.rule_stats(),
+        rules=rules,
+        findings_paged=findings_paged,
+        inline_rows=INLINE_ROWS,
         coverage=coverage,
         coverage_columns=[c for c in coverage if c.by_country],
         coverage_countries=sorted({code for c in coverage for code in c.by_country}),
@@ -924,14 +1145,63 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     )
     here = "public-inputs/index.md"
     out.pages[here] = _render(
-        "public_inputs.md.j2", here, views, windows=windows, data_date=data_date
+        "public_inputs.md.j2",
+        here,
+        views,
+        windows=windows,
+        data_date=data_date,
+        windows_paged=paged(
+            out,
+            here,
+            "public-inputs",
+            [
+                {
+                    **w,
+                    "href": page_url(w["target"]),
+                    "now": (
+                        ""
+                        if not data_date
+                        else "closed as of the data date"
+                        if w["end"] < data_date
+                        else "open as of the data date"
+                    ),
+                }
+                for w in windows
+            ],
+            [
+                ("label", "Subject", "link"),
+                ("kind", "Kind"),
+                ("start", "From"),
+                ("end", "To"),
+                ("days", "Days", "number"),
+                ("now", "Now", "window"),
+            ],
+            [("kind", "Kind")],
+            sort="-start",
+        ),
     )
     here = "changelog/index.md"
     pages = set(out.pages)
+    out.files["api/v1/changelog.json"] = exports.dumps(
+        {
+            "commits": [
+                {
+                    "commit": c.sha,
+                    "date": c.date.isoformat(),
+                    "author": c.author,
+                    "subject": c.subject,
+                    "files": list(c.files),
+                }
+                for c in views.history.commits
+            ]
+        }
+    )
     out.pages[here] = _render(
         "changelog.md.j2",
         here,
         views,
+        max_commits=CHANGELOG_COMMITS,
+        max_files=CHANGELOG_FILES,
         commits=views.history.commits,
         repository=views.config.repository,
         commit_url=views.commit_url,

@@ -88,6 +88,24 @@ def hostile_url(tmp_path_factory) -> str:
     return serve(out)
 
 
+@pytest.fixture(scope="session")
+def paged_url(tmp_path_factory) -> str:
+    """The fictional example with every list paged from JSON, as at 10,000 projects."""
+    from generator.pipeline import build
+    from generator.render import site
+
+    root = tmp_path_factory.mktemp("paged") / "registry"
+    shutil.copytree(ROOT / "tests/fixtures/example", root)
+    out = root.parent / "site"
+    saved = site.INLINE_ROWS
+    site.INLINE_ROWS = 0
+    try:
+        assert build(root, out).site is not None
+    finally:
+        site.INLINE_ROWS = saved
+    return serve(out)
+
+
 class Visit:
     """A page in a fresh context: console errors, outside requests and dialogs recorded."""
 

@@ -154,3 +154,39 @@ def test_every_page_kind_loads_cleanly_at_desktop_and_phone_width(visit, bundled
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{kind} scrolls sideways by {overflow}px at {width}px"
         page.screenshot(path=str(SHOTS / f"{kind}-{name}.png"), full_page=False)
+
+
+def test_a_long_list_on_a_record_page_is_paged_from_json(visit, paged_url):
+    """At 10,000 projects a country lists thousands: the browser pages them from JSON."""
+    v = visit()
+    page = v.goto(paged_url + "/countries/XA/")
+    tables = page.locator(".jcm-index")
+    assert tables.count() >= 2  # its methodologies, projects and decisions
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jcm-index')].every(t => t.hasAttribute('data-shown'))"
+    )
+    projects = page.locator("#projects ~ .jcm-index").first
+    links = projects.locator("tbody a").evaluate_all("a => a.map(x => x.textContent)")
+    assert "XA001" in links
+    projects.get_by_role("link", name="XA001", exact=True).click()
+    page.wait_for_url("**/projects/XA001/")
+    assert v.errors == [] and v.outside == []
+
+
+def test_paged_public_input_windows_are_marked(visit, paged_url):
+    page = visit().goto(paged_url + "/public-inputs/")
+    rows(page)
+    states = page.locator(".jcm-index .jcm-window").evaluate_all("s => s.map(x => x.className)")
+    assert states and all(re.search(r"jcm-window--(open|closed|upcoming)", s) for s in states)
+
+
+def test_a_rule_links_to_its_findings_filtered(visit, paged_url):
+    page = visit().goto(paged_url + "/integrity/")
+    link = page.locator("a[href^='?code=']").first
+    code = link.get_attribute("href").split("=", 1)[1].split("#")[0]
+    page.goto(paged_url + f"/integrity/?code={code}#findings", wait_until="networkidle")
+    rows(page)
+    table = page.locator("#findings ~ .jcm-index").first
+    assert table.get_by_label("Code", exact=True).input_value() == code
+    codes = table.locator("tbody tr td:first-child").evaluate_all("t => t.map(x => x.textContent)")
+    assert codes and set(codes) == {code}

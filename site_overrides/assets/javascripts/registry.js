@@ -74,6 +74,8 @@
       select.addEventListener("change", function () {
         self.chosen[f.key] = select.value; self.page = 0; self.render();
       });
+      var preset = new URLSearchParams(window.location.search).get(f.key);
+      if (preset && seen[preset]) { select.value = preset; self.chosen[f.key] = preset; }
       controls.appendChild(el("span", { class: "jcm-index__control" },
         [el("label", { for: id, text: f.label }), select]));
     });
@@ -142,6 +144,7 @@
         var value = text(row[c.key]);
         var td = el("td", c.kind === "number" ? { class: "jcm-num" } : {});
         if (c.kind === "link" && row.href) td.appendChild(el("a", { href: self.base + row.href, text: value }));
+        else if (c.kind === "window") td.appendChild(el("span", { class: "jcm-window", "data-start": text(row.start), "data-end": text(row.end), text: value }));
         else td.textContent = value;
         tr.appendChild(td);
       });
@@ -154,6 +157,7 @@
     });
     this.count.textContent = rows.length + " of " + this.rows.length + " rows";
     this.where.textContent = " page " + (this.page + 1) + " of " + pages + " ";
+    markWindows(this.root);
     this.prev.disabled = this.page === 0;
     this.next.disabled = this.page >= pages - 1;
     this.root.setAttribute("data-shown", String(shown.length));
@@ -162,9 +166,9 @@
 
   /* ------------------------------------------------------------------ public-input windows */
 
-  function markWindows() {
+  function markWindows(scope) {
     var today = new Date().toISOString().slice(0, 10);
-    document.querySelectorAll(".jcm-window").forEach(function (span) {
+    (scope || document).querySelectorAll(".jcm-window").forEach(function (span) {
       var start = span.getAttribute("data-start"), end = span.getAttribute("data-end");
       var state = today < start ? "upcoming" : today > end ? "closed" : "open";
       span.textContent = state === "open" ? "open today" : state === "closed" ? "closed" : "not yet open";
