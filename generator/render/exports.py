@@ -18,9 +18,19 @@ from generator.spreadsheet.writer import workbook_bytes
 
 
 def dumps(payload: Any) -> bytes:
-    """Canonical JSON: sorted keys, UTF-8, a newline at the end."""
+    """Canonical JSON: sorted keys, compact, UTF-8, a newline at the end.
+
+    **Why** compact: without indentation Python's C encoder does the work (several times
+    faster on the 30,000 files of a large registry) and the files are a third smaller."""
     return (
-        json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1, default=jsonable) + "\n"
+        json.dumps(
+            payload,
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+            default=jsonable,
+        )
+        + "\n"
     ).encode("utf-8")
 
 
@@ -47,9 +57,11 @@ def to_csv(dataset: Dataset) -> bytes:
 
 
 def to_xlsx(dataset: Dataset) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = dataset.name[:31]
+    """The table as a workbook, written row by row (openpyxl's write-only mode).
+
+    Text is neutralised (`safe.cell`), so no cell starts with `=` and none is a formula."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(dataset.name[:31])
     names = [f.name for f in dataset.fields]
     ws.append(names)
     for row in dataset.rows:
@@ -58,10 +70,6 @@ def to_xlsx(dataset: Dataset) -> bytes:
             value = row.get(n)
             values.append(safe.cell(value) if isinstance(value, str) else value)
         ws.append(values)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text is text: never a formula
     return workbook_bytes(wb)
 
 

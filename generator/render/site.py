@@ -1017,23 +1017,21 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         key=lambda d: (d["day"], d["key"]),
         reverse=True,
     )[:10]
+    # One series per registry side, all countries together: a series per country would grow
+    # the home page with the registry (each country's own figures are on its page).
     years = sorted({year for (year, _c) in totals.issued_by_year})
-    countries_issuing = sorted({c for (_y, c) in totals.issued_by_year})
     issued_series = []
-    for code in countries_issuing:
-        for side, label in (
-            ("japan", "Japan's registry"),
-            ("partner", "partner registry"),
-            ("unsplit", "not split"),
-        ):
-            points = [
-                (str(y), getattr(totals.issued_by_year[(y, code)], side))
-                for y in years
-                if (y, code) in totals.issued_by_year
-                and getattr(totals.issued_by_year[(y, code)], side)
-            ]
-            if points:
-                issued_series.append((f"{code}, {label}", points))
+    for side, label in (
+        ("japan", "Japan's registry"),
+        ("partner", "partner countries' registries"),
+        ("unsplit", "not split between registries"),
+    ):
+        by_year = {y: 0 for y in years}
+        for (year, _code), figures in totals.issued_by_year.items():
+            by_year[year] += getattr(figures, side) or 0
+        points = [(str(y), by_year[y]) for y in years if by_year[y]]
+        if points:
+            issued_series.append((label, points))
     status_series = [
         (
             "projects",
@@ -1060,7 +1058,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         windows=windows,
         data_date=data_date,
         chart_issued=charts.bar_chart(
-            "Credits issued per year, by country and registry", issued_series, " tCO2e"
+            "Credits issued per year, by registry", issued_series, " tCO2e"
         ),
         chart_status=charts.bar_chart("Projects by status (derived from decisions)", status_series),
         chart_scope=charts.bar_chart("Projects by sectoral scope", scope_series),
