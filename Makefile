@@ -32,5 +32,10 @@ test: $(STAMP) system lint
 	$(BIN)/jcm validate
 	$(BIN)/pytest -n 2
 
+# Not part of the tests: synthetic registries of 100, 1,000 and 10,000 projects, 15 to 20
+# minutes on two cores. Results in benchmarks/results/ (JSON and a Markdown table).
+benchmark: $(STAMP) system
+	$(BIN)/python -m benchmarks.run
+
 clean:
-	rm -rf $(VENV) site build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site build .pytest_cache .ruff_cache .hypothesis .jcm-cache

@@ -375,3 +375,14 @@ def test_the_contributing_item_catalogue_fits_the_schema(tmp_path, capsys):
         if f["path"] == path and f["code"].startswith(("SCHEMA-", "YAML-", "FILE-", "PATH-"))
     ]
     assert findings == []
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_the_generators_cache_is_restored_by_code_version(name):
+    """The cache travels between runs; its key names the generator's code, so a run never
+    starts from entries an older generator wrote."""
+    (step,) = [
+        s for s in steps(load(WORKFLOWS / name)) if action(s.get("uses", "")) == "actions/cache"
+    ]
+    assert step["with"]["path"] == ".jcm-cache"
+    assert "hashFiles('generator/**'" in step["with"]["key"]
