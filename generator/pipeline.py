@@ -164,5 +164,6 @@ def build(
         history,
         validation.loaded.inputs,
         timings=timings,
+        page_cache=cache.directory if cache is not None and cache.enabled else None,
     )
     return Build(validation, site)

@@ -105,10 +105,12 @@ def build_site(
     history: History | None = None,
     inputs: Mapping[str, str] | None = None,
     timings: dict[str, float] | None = None,
+    page_cache: Path | None = None,
 ) -> Path:
     """Write the pages, files and hand-written content; build, index, digest; swap in.
 
-    `timings`, when given, receives the seconds each step took (for the benchmark)."""
+    `timings`, when given, receives the seconds each step took (for the benchmark);
+    `page_cache`, a cache folder, lets the engine reuse the conversions of unchanged pages."""
     clock = Clock(timings)
     project = site_project(root)
     recover(out)
@@ -130,8 +132,10 @@ def build_site(
             path.write_bytes(data)
         clock.lap("write")
         site = staging / "site"
-        _engine(project, docs, site, history)
+        counts = _engine(project, docs, site, history, page_cache)
         clock.lap("site engine")
+        if timings is not None:
+            timings.update(counts)
         search_index(site)
         clock.lap("search index")
         _manifest(site, history, inputs or {})
@@ -142,26 +146,27 @@ def build_site(
     return out
 
 
-def _engine(project: Path, docs: Path, site: Path, history: History | None) -> None:
-    """Run mkdocs in a child process (strict), with the build date taken from git."""
+def _engine(
+    project: Path, docs: Path, site: Path, history: History | None, page_cache: Path | None
+) -> dict[str, int]:
+    """Run mkdocs in a child process (strict), with the build date taken from git; returns
+    how many pages it converted and reused when it has a page cache."""
     env = dict(os.environ)
     stamp = int(history.data_date.timestamp()) if history and history.data_date else 0
     env["SOURCE_DATE_EPOCH"] = str(stamp)
-    code = (
-        "import sys,logging;logging.basicConfig(level=logging.WARNING,format='%(levelname)s %(message)s');"
-        "from mkdocs.config import load_config;"
-        "from mkdocs.commands.build import build;"
-        "c=load_config(sys.argv[1],docs_dir=sys.argv[2],site_dir=sys.argv[3],strict=True);"
-        "build(c)"
-    )
+    args = [str(project / "mkdocs.yml"), str(docs), str(site)]
+    if page_cache is not None:
+        args.append(str(page_cache))
     done = subprocess.run(
-        [sys.executable, "-c", code, str(project / "mkdocs.yml"), str(docs), str(site)],
+        [sys.executable, "-m", "generator.site_engine", *args],
         capture_output=True,
         text=True,
         env=env,
     )
     if done.returncode != 0:
         raise PublishError("the site engine failed:\n" + done.stderr[-4000:])
+    lines = done.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
 
 
 def search_index(site: Path) -> None:

@@ -1,0 +1,35 @@
+"""The site engine's process: mkdocs, strict, with the page cache when one is given.
+
+`python -m generator.site_engine MKDOCS_YML DOCS SITE [PAGE_CACHE_DIR]`, run by
+`generator.publish` in a child process (so that a crash or an interrupt of the engine leaves
+the generator's own process and the published site as they were).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_file, docs, site, *rest = argv
+    config = load_config(config_file, docs_dir=docs, site_dir=site, strict=True)
+    plugin = None
+    if rest:
+        from generator.page_cache import install
+
+        plugin = install(config, Path(rest[0]))
+    build(config)
+    if plugin is not None:
+        print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,108 @@
+"""Reusing the engine's conversions of unchanged pages changes nothing in the site, and hides
+no broken link or anchor from the strict build."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from generator.cache import Cache
+from generator.page_cache import NAMESPACE, install
+from generator.pipeline import build
+from generator.synth import synthesize
+from tests.conftest import FIXTURES
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def page_entries(cache_dir: Path) -> int:
+    (db,) = cache_dir.glob("*.sqlite3")
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT count(*) FROM entries WHERE ns = ?", (NAMESPACE,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("registry", ["example", "synthetic"])
+def test_a_site_built_from_kept_pages_is_the_same_site(tmp_path, registry):
+    root = tmp_path / "registry"
+    if registry == "example":
+        shutil.copytree(FIXTURES / "example", root)
+    else:
+        synthesize(root, 60, seed=4)
+    plain = build(root, tmp_path / "plain").site
+    first = build(root, tmp_path / "first", Cache(tmp_path / "cache")).site
+    kept = page_entries(tmp_path / "cache")
+    assert kept == len(list(plain.rglob("*.html"))) - 1, "every page but 404.html was kept"
+    counts: dict[str, float] = {}
+    again = build(root, tmp_path / "again", Cache(tmp_path / "cache"), counts).site
+    assert (counts["pages reused"], counts["pages converted"]) == (kept, 0)
+    assert digests(plain) == digests(first) == digests(again)
+    assert page_entries(tmp_path / "cache") == kept
+
+
+def _project(tmp_path: Path, pages: dict[str, str]) -> Path:
+    docs = tmp_path / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    for name, text in pages.items():
+        (docs / name).write_text(text)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nstrict: true\nvalidation:\n  links:\n    anchors: warn\n"
+        "markdown_extensions: [toc]\n"
+    )
+    return tmp_path / "mkdocs.yml"
+
+
+def _engine(config_file: Path, cache_dir: Path, site: Path, strict: bool = True):
+    config = load_config(str(config_file), site_dir=str(site), strict=strict)
+    install(config, cache_dir)
+    plugin = config.plugins["jcm-page-cache"]
+    mkdocs_build(config)
+    return plugin
+
+
+def test_a_kept_page_whose_link_target_is_gone_is_converted_again(tmp_path, caplog):
+    pages = {"index.md": "# Home\n\nSee [the other page](other.md).\n", "other.md": "# Other\n"}
+    config_file = _project(tmp_path, pages)
+    first = _engine(config_file, tmp_path / "cache", tmp_path / "s1")
+    assert first.misses == 2
+    second = _engine(config_file, tmp_path / "cache", tmp_path / "s2")
+    assert (second.hits, second.misses) == (2, 0)
+    del pages["other.md"]
+    config_file = _project(tmp_path, pages)
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort):
+        _engine(config_file, tmp_path / "cache", tmp_path / "s3")
+    assert "other.md" in caplog.text
+
+
+def test_a_kept_link_to_an_anchor_that_is_gone_still_fails(tmp_path, caplog):
+    pages = {"index.md": "# Home\n\nSee [x](other.md#part).\n", "other.md": "# Other\n\n## Part\n"}
+    config_file = _project(tmp_path, pages)
+    _engine(config_file, tmp_path / "cache", tmp_path / "s1")
+    pages["other.md"] = "# Other\n\n## Whole\n"
+    config_file = _project(tmp_path, pages)
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort):
+        plugin = _engine(config_file, tmp_path / "cache", tmp_path / "s2")
+        assert plugin.hits == 1  # the home page was reused, its link still checked
+    assert "part" in caplog.text
+
+
+def test_a_conversion_that_warned_is_not_kept(tmp_path):
+    pages = {"index.md": "# Home\n\nSee [nowhere](missing.md).\n"}
+    config_file = _project(tmp_path, pages)
+    for site in ("s1", "s2"):  # not strict: the build goes on
+        plugin = _engine(config_file, tmp_path / "cache", tmp_path / site, strict=False)
+        assert (plugin.hits, plugin.misses) == (0, 1)
