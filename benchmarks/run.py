@@ -218,12 +218,19 @@ def machine() -> dict:
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
+    changed = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--", "generator", "benchmarks"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return {
         "cpus": os.cpu_count(),
         "memory_gib": round(pages / 2**30, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "generator_commit": commit or None,
+        # a run of uncommitted code says so: its figures belong to no commit
+        "uncommitted_changes": bool(changed),
     }
 
 
@@ -320,7 +327,8 @@ def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [
         f"Benchmark of {result['date']} on {m['cpus']} CPUs, {m['memory_gib']} GiB, "
-        f"Python {m['python']} (generator {str(m['generator_commit'])[:10]}).",
+        f"Python {m['python']} (generator {str(m['generator_commit'])[:10]}"
+        f"{' with uncommitted changes' if m.get('uncommitted_changes') else ''}).",
         "",
         "| | " + " | ".join(f"{r['projects']:,} projects" for r in runs) + " | target |",
         "|---|" + "---:|" * len(runs) + "---|",

@@ -1,4 +1,6 @@
-"""The site engine's Markdown → HTML conversion, kept between builds (a mkdocs plugin).
+"""The site engine's Markdown → HTML conversion: on both cores, and kept between builds.
+
+A mkdocs plugin.
 
 Converting Markdown is two thirds of the engine's time on the registry's pages (4 ms for a
 project page at 10,000 projects); after a merge almost every page's Markdown is what it was.
@@ -10,26 +12,54 @@ compares every file), and strict checking keeps its teeth: a conversion that log
 never kept, and a kept one is used only if every file it looked up still exists at the same
 address; anchor links are checked after every page as always, from the kept lists.
 
+The engine also works on two cores (mkdocs itself uses one). Once mkdocs knows every page, a
+forked copy of the engine converts every other page ahead of it and hands the conversions over,
+which the engine restores exactly as it restores kept ones; whatever the copy cannot give (a
+conversion that logged, a failure, a copy that died) the engine converts itself. Once every
+page is converted, a second copy renders every other page into the site with mkdocs' own page
+builder while the engine renders the rest; if that copy does not end quietly, the engine renders
+its pages again itself. The same tests hold the two-core site to the one-core one, byte for byte.
+Static files of a staged docs folder are hard-linked into the site rather than copied.
+
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import functools
+import gc
 import logging
+import os
+import pickle
+import signal
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from mkdocs.commands.build import _build_page
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from generator.cache import Cache, key_of, pickled
+from generator.cache import Cache, NoCache, key_of, pickled
 
 ENV = "JCM_PAGE_CACHE_DIR"
 NAMESPACE = "page"
 _FLUSH_EVERY = 2000
 _ENGINE = ("mkdocs", "markdown", "pymdown-extensions")
+_PIPE_BYTES = 1 << 20
+
+
+def _copy_share(pages: list[Page]) -> list[Page]:
+    """Every other page: neighbouring pages are of a kind, so the halves cost about the same."""
+    return pages[1::2]
 
 
 class _Recorder(logging.Handler):
@@ -54,16 +84,177 @@ def _lookup(files: Any, path: str) -> tuple[str, str] | None:
     return (found.src_uri, found.url) if found is not None else None
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _fork() -> int:
+    """os.fork, with the copy killed when the engine dies (Linux): an interrupted build must
+    leave no process writing into its staging folder."""
+    engine = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - in the copy
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != engine:
+            os._exit(1)
+    return pid
+
+
+class _Helper:
+    """A forked copy of the engine converting `pages` ahead of it, in their order.
+
+    Each page comes back as `(src_uri, key, conversion)`: the pickled record, or None when the
+    cache already holds it or the copy could not convert it quietly. A reader thread collects
+    them so that the copy never waits on a full pipe.
+    """
+
+    def __init__(self, pages: list[Page], work: Any) -> None:
+        self.assigned = {page.file.src_uri for page in pages}
+        self._got: dict[str, tuple[str, bytes | None]] = {}
+        self._done = False
+        self._ready = threading.Condition()
+        read, write = os.pipe()
+        gc.freeze()  # the copy shares the engine's memory instead of touching every object
+        self.pid = _fork()
+        if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
+            os.close(read)
+            code = 1
+            try:
+                with os.fdopen(write, "wb") as out:
+                    for page in pages:
+                        pickle.dump(work(page), out, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        gc.unfreeze()
+        os.close(write)
+        with contextlib.suppress(AttributeError, OSError):
+            fcntl.fcntl(read, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        self._stream = os.fdopen(read, "rb")
+        self._reader = threading.Thread(target=self._collect, daemon=True)
+        self._reader.start()
+
+    def _collect(self) -> None:
+        try:
+            while True:
+                src_uri, key, conversion = pickle.load(self._stream)
+                with self._ready:
+                    self._got[src_uri] = (key, conversion)
+                    self._ready.notify_all()
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+            pass
+        finally:
+            with self._ready:
+                self._done = True
+                self._ready.notify_all()
+
+    def take(self, src_uri: str) -> tuple[str, bytes | None] | None:
+        """The copy's answer for a page (waiting for it), or None if it never comes."""
+        with self._ready:
+            while src_uri not in self._got and not self._done:
+                self._ready.wait()
+            return self._got.pop(src_uri, None)
+
+    def close(self) -> None:
+        """Stop the copy if it still runs, and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self._reader.join(timeout=5)
+        self._stream.close()
+
+
+class _Writer:
+    """A forked copy of the engine that renders `pages` into the site with mkdocs' own page
+    builder, while the engine renders the others; the engine waits for it at the end.
+
+    The copy ends with status 0 only if every page was written and nothing was logged: on any
+    other end the engine renders those pages itself (so that what they log is logged, and a
+    strict build fails as it would have).
+    """
+
+    def __init__(self, pages: list[Page], config: Any, files: Any, nav: Any, env: Any) -> None:
+        self.pages = pages
+        gc.freeze()
+        self.pid = _fork()
+        if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
+            code = 1
+            try:
+                recorder = _Recorder()
+                for name in ("", "mkdocs"):
+                    logging.getLogger(name).handlers.clear()
+                logging.getLogger("mkdocs").addHandler(recorder)
+                doc_files = files.documentation_pages()
+                for page in pages:
+                    _build_page(page, config, doc_files, nav, env)
+                code = 0 if not any(r.levelno >= logging.WARNING for r in recorder.records) else 2
+            finally:
+                os._exit(code)
+        gc.unfreeze()
+
+    def wait(self) -> bool:
+        """True when the copy wrote every page quietly."""
+        try:
+            _pid, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return False
+        return os.waitstatus_to_exitcode(status) == 0
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+_ELSEWHERE = "jcm-rendered-by-the-copy.html"
+
+
+class _Elsewhere(logging.Filter):
+    """Hides mkdocs' note that a page rendered by the copy was skipped by the engine."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Page skipped:")
+
+
+def _link_file(file: Any, dirty: bool = False) -> None:
+    """Put a static file into the site as a hard link to the staged one (a copy if the
+    system refuses): the staged docs are thrown away after the build, the bytes are the same."""
+    target = file.abs_dest_path
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        if os.path.lexists(target):
+            os.unlink(target)
+        os.link(file.abs_src_path, target)
+    except OSError:
+        File.copy_file(file, dirty)
+
+
 class PageCache(BasePlugin):
     """Keeps each page's conversion in the registry's cache (namespace `page`)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self, directory: Path | None, parallel: bool = True, link_static: bool = False
+    ) -> None:
         super().__init__()
-        self.cache = Cache(directory)
+        self.link_static = link_static
+        self.cache = Cache(directory) if directory is not None else NoCache()
+        self.parallel = parallel
+        self.helper: _Helper | None = None
+        self.writer: _Writer | None = None
+        self._nav: Any = None
+        self._templates: dict[str, Any] = {}
         self.pending: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self.handed = 0  # of the misses, those the forked copy converted
         self._salt = ""
 
     def on_config(self, config: Any) -> Any:
@@ -77,18 +268,131 @@ class PageCache(BasePlugin):
         )
         return config
 
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        """With staged docs (thrown away after the build), link static files instead of
+        copying them: tens of thousands of API, CSV and XLSX files at registry scale."""
+        if not self.link_static:
+            return files
+        docs = os.path.realpath(config["docs_dir"]) + os.sep
+        for file in files:
+            source = file.abs_src_path
+            if (
+                not file.is_documentation_page()
+                and file._content is None
+                and source
+                and os.path.realpath(source).startswith(docs)
+            ):
+                file.copy_file = functools.partial(_link_file, file)
+        return files
+
+    def _can_share(self) -> bool:
+        return self.parallel and (os.cpu_count() or 1) >= 2 and hasattr(os, "fork")
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        """Start the copy converting every other page (mkdocs now knows them all)."""
+        self._nav = nav
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        if not self._can_share() or len(pages) < 2:
+            return nav
+        directory = self.cache.directory if self.cache.enabled else None
+        self.helper = _Helper(
+            _copy_share(pages), lambda page: self._convert_in_copy(page, config, files, directory)
+        )
+        return nav
+
+    def _convert_in_copy(
+        self, page: Page, config: Any, files: Any, directory: Path | None
+    ) -> tuple[str, str, bytes | None]:
+        """In the forked copy: what mkdocs does to a page up to its conversion, then convert."""
+        if not getattr(self, "_in_copy", False):
+            self._in_copy = True
+            self.cache = Cache(directory) if directory is not None else NoCache()
+            for name in ("", "mkdocs"):  # the engine reports; the copy stays silent
+                logging.getLogger(name).handlers.clear()
+        src_uri = page.file.src_uri
+        key = ""
+        try:
+            config._current_page = page
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
+            key = self._key(page)
+            if self.cache.get(NAMESPACE, key) is not None:
+                return src_uri, key, None
+            return src_uri, key, self._conversion(page, config, files)
+        except Exception:
+            return src_uri, key, None
+        finally:
+            config._current_page = None
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Every page is converted: start the copy rendering every other page into the site,
+        and have the engine skip those (an empty template: mkdocs writes nothing for them)."""
+        self._stop_helper()
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        if not self._can_share() or len(pages) < 2 or self._nav is None:
+            return env
+        shared = _copy_share(pages)
+        self.writer = _Writer(shared, config, files, self._nav, env)
+        for page in shared:
+            self._templates[page.file.src_uri] = page.meta.get("template")
+            page.meta["template"] = _ELSEWHERE
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_ELSEWHERE: ""}), env.loader])
+        self._env, self._files = env, files
+        builder = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _Elsewhere) for f in builder.filters):
+            builder.addFilter(_Elsewhere())
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_helper()
+        if self.writer is not None:
+            self.writer.kill()
+            self.writer = None
+
+    def _finish_writer(self, config: Any) -> None:
+        """Wait for the copy; if it did not write its pages quietly, render them here."""
+        writer, self.writer = self.writer, None
+        if writer is None or writer.wait():
+            return
+        doc_files = self._files.documentation_pages()
+        for page in writer.pages:
+            template = self._templates.get(page.file.src_uri)
+            if template is None:
+                page.meta.pop("template", None)
+            else:
+                page.meta["template"] = template
+            _build_page(page, config, doc_files, self._nav, self._env)
+
+    def _stop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
+
     def on_pre_page(self, page: Page, *, config: Any, files: Any) -> Page:
         page.render = lambda config, files, page=page: self._render(page, config, files)
         return page
 
+    def _key(self, page: Page) -> str:
+        return key_of(self._salt, page.file.src_uri, page.markdown or "")
+
     def _render(self, page: Page, config: Any, files: Any) -> None:
-        key = key_of(self._salt, page.file.src_uri, page.markdown or "")
+        key = self._key(page)
         self.used.add(key)
         kept = self.cache.get(NAMESPACE, key)
         if kept is not None and self._restore(page, kept, files):
             self.hits += 1
             return
         self.misses += 1
+        if self.helper is not None and page.file.src_uri in self.helper.assigned:
+            answer = self.helper.take(page.file.src_uri)
+            handed = answer[1] if answer is not None and answer[0] == key else None
+            if handed is not None and self._restore(page, pickle.loads(handed), files):
+                self.handed += 1
+                self._keep(key, handed)
+                return
         self._convert(page, config, files, key)
 
     def _restore(self, page: Page, kept: dict[str, Any], files: Any) -> bool:
@@ -113,6 +417,20 @@ class PageCache(BasePlugin):
         return True
 
     def _convert(self, page: Page, config: Any, files: Any, key: str) -> None:
+        conversion = self._conversion(page, config, files)
+        if conversion is not None:
+            self._keep(key, conversion)
+
+    def _keep(self, key: str, conversion: bytes) -> None:
+        if not self.cache.enabled:
+            return
+        self.pending[key] = conversion
+        if len(self.pending) >= _FLUSH_EVERY:
+            self._flush()
+
+    def _conversion(self, page: Page, config: Any, files: Any) -> bytes | None:
+        """Convert the page (as mkdocs does) and return the record to keep, or None when the
+        conversion logged anything: such a page is converted, and says it, every time."""
         lookups: dict[str, tuple[str, str] | None] = {}
         original = files.get_file_from_path
 
@@ -131,9 +449,9 @@ class PageCache(BasePlugin):
             del files.get_file_from_path
             logger.removeHandler(recorder)
         if recorder.records:
-            return  # a conversion that said anything is converted (and says it) every time
+            return None
         links = page.links_to_anchors
-        self.pending[key] = pickled(
+        return pickled(
             {
                 "content": page.content,
                 "toc": _tokens(list(page.toc)),
@@ -149,14 +467,13 @@ class PageCache(BasePlugin):
                 ),
             }
         )
-        if len(self.pending) >= _FLUSH_EVERY:
-            self._flush()
 
     def _flush(self) -> None:
         self.cache.put_pickled(NAMESPACE, self.pending)
         self.pending = {}
 
     def on_post_build(self, *, config: Any) -> None:
+        self._finish_writer(config)
         self._flush()
         self.cache.keep_only(NAMESPACE, self.used)
         self.cache.close()
@@ -166,8 +483,12 @@ def tuple_or_none(value: Any) -> tuple | None:
     return tuple(value) if value is not None else None
 
 
-def install(config: Any, directory: Path) -> PageCache:
-    """Add the cache to a loaded mkdocs configuration (in the engine's process)."""
-    plugin = PageCache(directory)
+def install(
+    config: Any, directory: Path | None, parallel: bool = True, link_static: bool = False
+) -> PageCache:
+    """Add the plugin to a loaded mkdocs configuration (in the engine's process): `directory`
+    for the kept conversions (None: convert every page), `parallel` to convert on two cores,
+    `link_static` when the docs folder is staged and thrown away after the build."""
+    plugin = PageCache(directory, parallel, link_static)
     config.plugins["jcm-page-cache"] = plugin
     return plugin

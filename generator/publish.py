@@ -97,6 +97,25 @@ def site_config(root: Path) -> SiteConfig:
     )
 
 
+def stage_docs(
+    project: Path, pages: Mapping[str, str], files: Mapping[str, bytes], docs: Path
+) -> Path:
+    """The engine's docs folder: the hand-written content, then the generated pages and files."""
+    content = project / "content"
+    if content.is_dir():
+        shutil.copytree(content, docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    for rel, text in sorted(pages.items()):
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel, data in sorted(files.items()):
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return docs
+
+
 def build_site(
     root: Path,
     pages: Mapping[str, str],
@@ -117,19 +136,7 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jcm-build-", dir=out.parent))
     try:
-        docs = staging / "docs"
-        content = project / "content"
-        if content.is_dir():
-            shutil.copytree(content, docs)
-        docs.mkdir(exist_ok=True)
-        for rel, text in sorted(pages.items()):
-            path = docs / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        for rel, data in sorted(files.items()):
-            path = docs / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        docs = stage_docs(project, pages, files, staging / "docs")
         clock.lap("write")
         site = staging / "site"
         counts = _engine(project, docs, site, history, page_cache)

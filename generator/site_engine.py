@@ -1,4 +1,5 @@
-"""The site engine's process: mkdocs, strict, with the page cache when one is given.
+"""The site engine's process: mkdocs, strict, converting on two cores, with the page cache
+when one is given.
 
 `python -m generator.site_engine MKDOCS_YML DOCS SITE [PAGE_CACHE_DIR]`, run by
 `generator.publish` in a child process (so that a crash or an interrupt of the engine leaves
@@ -20,14 +21,12 @@ def main(argv: list[str]) -> int:
 
     config_file, docs, site, *rest = argv
     config = load_config(config_file, docs_dir=docs, site_dir=site, strict=True)
-    plugin = None
-    if rest:
-        from generator.page_cache import install
+    from generator.page_cache import install
 
-        plugin = install(config, Path(rest[0]))
+    # the docs folder is publish's staging folder, removed after the build
+    plugin = install(config, Path(rest[0]) if rest else None, link_static=True)
     build(config)
-    if plugin is not None:
-        print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
+    print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
     return 0
 
 

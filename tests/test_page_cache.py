@@ -106,3 +106,80 @@ def test_a_conversion_that_warned_is_not_kept(tmp_path):
     for site in ("s1", "s2"):  # not strict: the build goes on
         plugin = _engine(config_file, tmp_path / "cache", tmp_path / site, strict=False)
         assert (plugin.hits, plugin.misses) == (0, 1)
+
+
+# --- two cores: the forked copies convert and render half the pages -------------------------
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory) -> Path:
+    """The engine's docs folder for a small synthetic registry, as publish stages it."""
+    from generator.history import read_history
+    from generator.pipeline import validate_root
+    from generator.publish import site_config, site_project, stage_docs
+    from generator.render.site import render_site
+
+    tmp = tmp_path_factory.mktemp("staged")
+    root = tmp / "registry"
+    synthesize(root, 40, seed=7)
+    validation = validate_root(root, None)
+    rendered = render_site(validation, read_history(root), site_config(root))
+    return stage_docs(site_project(root), rendered.pages, rendered.files, tmp / "docs")
+
+
+def _build_docs(docs: Path, site: Path, **plugin):
+    config = load_config(
+        str(REPOSITORY / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site), strict=True
+    )
+    installed = install(config, None, **plugin) if plugin else None
+    mkdocs_build(config)
+    return installed
+
+
+def _page_count(docs: Path) -> int:
+    return len(list(docs.rglob("*.md")))
+
+
+def test_two_cores_build_the_site_one_core_builds(staged, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    _build_docs(staged, tmp_path / "plain")
+    one = _build_docs(staged, tmp_path / "one", parallel=False)
+    two = _build_docs(staged, tmp_path / "two", parallel=True, link_static=True)
+    assert one.handed == 0
+    assert two.handed == _page_count(staged) // 2, "the copy converted every other page"
+    assert digests(tmp_path / "plain") == digests(tmp_path / "one") == digests(tmp_path / "two")
+    linked = tmp_path / "two" / "api" / "v1" / "projects.json"
+    assert linked.stat().st_nlink == 2, "static files are linked, not copied"
+    assert (tmp_path / "one" / "api" / "v1" / "projects.json").stat().st_nlink == 1
+
+
+def test_copies_that_die_leave_the_engine_to_do_their_share(staged, tmp_path, monkeypatch):
+    import os
+
+    from generator import page_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    engine = os.getpid()
+    real_build_page = page_cache._build_page
+
+    def dies_in_the_copy(*args, **kwargs):
+        if os.getpid() != engine:
+            os._exit(3)
+        return real_build_page(*args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "_build_page", dies_in_the_copy)
+    monkeypatch.setattr(page_cache.PageCache, "_convert_in_copy", lambda *a: os._exit(3))
+    two = _build_docs(staged, tmp_path / "two", parallel=True)
+    assert (two.handed, two.misses) == (0, _page_count(staged))
+    _build_docs(staged, tmp_path / "plain")
+    assert digests(tmp_path / "plain") == digests(tmp_path / "two")
+
+
+def test_a_broken_link_on_a_page_the_copy_converts_still_fails(tmp_path, caplog):
+    pages = {"index.md": "# Home\n", "other.md": "# Other\n\nSee [nowhere](missing.md).\n"}
+    config_file = _project(tmp_path, pages)
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort):
+        _engine(config_file, tmp_path / "cache", tmp_path / "s1")
+    assert "missing.md" in caplog.text
