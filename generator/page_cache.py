@@ -27,11 +27,8 @@ Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import fcntl
 import functools
-import gc
 import logging
 import os
 import pickle
@@ -49,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.cache import Cache, NoCache, key_of, pickled
+from generator.forked import can_fork, fork
 
 ENV = "JCM_PAGE_CACHE_DIR"
 NAMESPACE = "page"
@@ -84,25 +82,6 @@ def _lookup(files: Any, path: str) -> tuple[str, str] | None:
     return (found.src_uri, found.url) if found is not None else None
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _fork() -> int:
-    """os.fork, with the copy killed when the engine dies (Linux): an interrupted build must
-    leave no process writing into its staging folder."""
-    engine = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - in the copy
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != engine:
-            os._exit(1)
-    return pid
-
-
 class _Helper:
     """A forked copy of the engine converting `pages` ahead of it, in their order.
 
@@ -117,8 +96,7 @@ class _Helper:
         self._done = False
         self._ready = threading.Condition()
         read, write = os.pipe()
-        gc.freeze()  # the copy shares the engine's memory instead of touching every object
-        self.pid = _fork()
+        self.pid = fork()
         if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
             os.close(read)
             code = 1
@@ -130,7 +108,6 @@ class _Helper:
                 code = 0
             finally:
                 os._exit(code)
-        gc.unfreeze()
         os.close(write)
         with contextlib.suppress(AttributeError, OSError):
             fcntl.fcntl(read, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
@@ -180,8 +157,7 @@ class _Writer:
 
     def __init__(self, pages: list[Page], config: Any, files: Any, nav: Any, env: Any) -> None:
         self.pages = pages
-        gc.freeze()
-        self.pid = _fork()
+        self.pid = fork()
         if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
             code = 1
             try:
@@ -195,7 +171,6 @@ class _Writer:
                 code = 0 if not any(r.levelno >= logging.WARNING for r in recorder.records) else 2
             finally:
                 os._exit(code)
-        gc.unfreeze()
 
     def wait(self) -> bool:
         """True when the copy wrote every page quietly."""
@@ -286,7 +261,7 @@ class PageCache(BasePlugin):
         return files
 
     def _can_share(self) -> bool:
-        return self.parallel and (os.cpu_count() or 1) >= 2 and hasattr(os, "fork")
+        return self.parallel and can_fork()
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
         """Start the copy converting every other page (mkdocs now knows them all)."""

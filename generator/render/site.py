@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from generator.forked import Forked, can_fork
 from generator.history import History
 from generator.render import charts, exports, feeds, links, markdown, safe
 from generator.render.codes import render_codes_page
@@ -29,17 +30,32 @@ class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-def render_site(validation: Any, history: History, config: SiteConfig) -> Rendered:
+def render_site(
+    validation: Any, history: History, config: SiteConfig, parallel: bool = True
+) -> Rendered:
+    """Render every page and data file. With `parallel`, the data files (API, downloads,
+    spreadsheets, feeds: half the work at registry scale) are made in a forked copy while this
+    process renders the pages; the result is the same, in the same order (a test holds it)."""
     views = Views(validation, history, config)
-    out = Rendered()
     datasets = {d.name: d for d in all_datasets(views)}
-    _data_files(out, views, datasets)
-    _record_pages(out, views)
-    _index_pages(out, views, datasets)
-    _special_pages(out, views, datasets)
-    out.pages["reference/codes.md"] = render_codes_page()
-    out.pages["reference/records.md"] = render_records_page()
-    return out
+
+    def data_files() -> dict[str, bytes]:
+        made = Rendered()
+        _data_files(made, views, datasets)
+        return made.files
+
+    copy = Forked(data_files) if parallel and can_fork() else None
+    pages = Rendered()
+    _record_pages(pages, views, set(_sheets(views)))
+    _index_pages(pages, views, datasets)
+    _special_pages(pages, views, datasets)
+    pages.pages["reference/codes.md"] = render_codes_page()
+    pages.pages["reference/records.md"] = render_records_page()
+    files = copy.result() if copy is not None else None
+    if files is None:  # no copy, or it failed: made here (an error is raised here)
+        files = data_files()
+    # the data files first, as when made in turn: a page's file of the same name replaces one
+    return Rendered(pages=pages.pages, files={**files, **pages.files})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +139,7 @@ def paged(
     }
 
 
-def _record_pages(out: Rendered, views: Views) -> None:
+def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
     reg, state, computed = views.registry, views.state, views.computed
     mechanisms = reg.mechanisms()
     programmes = reg.programmes()
@@ -162,7 +178,7 @@ def _record_pages(out: Rendered, views: Views) -> None:
             history = state.versions.get(key) if key else None
             compiled = computed.versions.get(key) if key else None
             sheet = f"downloads/spreadsheets/JCM_{mid}_ver{version.version}.xlsx"
-            has_sheet = sheet in out.files
+            has_sheet = sheet in sheets
             versions.append(
                 {
                     "index": index,
@@ -774,12 +790,20 @@ def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> No
 def _spreadsheets(out: Rendered, views: Views) -> None:
     from generator.spreadsheet.writer import Target, build_workbook, workbook_bytes
 
+    for path, (mid, compiled) in _sheets(views).items():
+        out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))
+
+
+def _sheets(views: Views) -> dict[str, tuple[str, Any]]:
+    """The methodology spreadsheets the site offers, by path: every version with equations
+    that compiled."""
+    sheets = {}
     for key, compiled in sorted(views.computed.versions.items()):
         if not compiled.equations or compiled.broken:
             continue
         mid, version = key.split("@")
-        path = f"downloads/spreadsheets/JCM_{mid}_ver{version}.xlsx"
-        out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))
+        sheets[f"downloads/spreadsheets/JCM_{mid}_ver{version}.xlsx"] = (mid, compiled)
+    return sheets
 
 
 def _feeds(out: Rendered, views: Views) -> None:
