@@ -22,6 +22,7 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 _NOTHING = object()
+_live: set[int] = set()  # this process's copies not yet reaped
 
 
 def can_fork() -> bool:
@@ -43,9 +44,35 @@ def fork() -> int:
             pass
         if os.getppid() != parent:
             os._exit(1)
+        _live.clear()  # the parent's copies are not this copy's children
         return 0
     gc.unfreeze()
+    _live.add(pid)
     return pid
+
+
+def reap(pid: int, kill: bool = False) -> int | None:
+    """Wait for a copy to end (killing it first if `kill`); its exit code, or None if it was
+    already reaped. Once this returns, the copy writes nothing more."""
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    finally:
+        _live.discard(pid)
+    return os.waitstatus_to_exitcode(status)
+
+
+def stop_copies() -> None:
+    """Kill and reap every copy of this process still running.
+
+    **Why:** a copy killed only through its parent's death may still be writing into a
+    staging folder while the interrupted build removes it; reaped, it is gone for sure."""
+    for pid in sorted(_live):
+        reap(pid, kill=True)
 
 
 class Forked:
@@ -78,14 +105,12 @@ class Forked:
     def result(self, default: Any = None) -> Any:
         self._reader.join()
         self._stream.close()
-        status = 1
-        with contextlib.suppress(ChildProcessError):
-            _pid, status = os.waitpid(self.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0 or self._value is _NOTHING:
+        if reap(self.pid) != 0 or self._value is _NOTHING:
             return default
         return self._value
 
     def cancel(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        self.result()
+        """Kill the copy and reap it (an interrupted caller leaves no copy behind)."""
+        reap(self.pid, kill=True)
+        self._reader.join(timeout=5)
+        self._stream.close()

@@ -32,7 +32,6 @@ import functools
 import logging
 import os
 import pickle
-import signal
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -46,7 +45,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.cache import Cache, NoCache, key_of, pickled
-from generator.forked import can_fork, fork
+from generator.forked import can_fork, fork, reap
 
 ENV = "JCM_PAGE_CACHE_DIR"
 NAMESPACE = "page"
@@ -138,10 +137,7 @@ class _Helper:
 
     def close(self) -> None:
         """Stop the copy if it still runs, and reap it."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
+        reap(self.pid, kill=True)
         self._reader.join(timeout=5)
         self._stream.close()
 
@@ -174,18 +170,10 @@ class _Writer:
 
     def wait(self) -> bool:
         """True when the copy wrote every page quietly."""
-        try:
-            _pid, status = os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            return False
-        return os.waitstatus_to_exitcode(status) == 0
+        return reap(self.pid) == 0
 
     def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        reap(self.pid, kill=True)
 
 
 _ELSEWHERE = "jcm-rendered-by-the-copy.html"

@@ -8,6 +8,7 @@ exactly as it was, and the same commit must build the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -149,8 +151,18 @@ def build_site(
         swap_in(site, out)
         clock.lap("manifest and swap")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_staging(staging)
     return out
+
+
+def remove_staging(staging: Path, tries: int = 5) -> None:
+    """Remove a staging folder, trying again if something was still writing into it (an
+    engine killed without its leave: its copies die a moment after it)."""
+    for attempt in range(tries):
+        shutil.rmtree(staging, ignore_errors=True)
+        if not staging.exists():
+            return
+        time.sleep(0.05 * (attempt + 1))
 
 
 def _engine(
@@ -164,20 +176,53 @@ def _engine(
     args = [str(project / "mkdocs.yml"), str(docs), str(site)]
     if page_cache is not None:
         args.append(str(page_cache))
-    done = subprocess.run(
-        [sys.executable, "-m", "generator.site_engine", *args],
-        capture_output=True,
-        text=True,
-        env=env,
+    code, stdout, stderr = run_child(
+        [sys.executable, "-m", "generator.site_engine", *args], env=env, ask_first=True
     )
-    if done.returncode != 0:
-        raise PublishError("the site engine failed:\n" + done.stderr[-4000:])
-    lines = done.stdout.strip().splitlines()
+    if code != 0:
+        raise PublishError("the site engine failed:\n" + stderr[-4000:])
+    lines = stdout.strip().splitlines()
     return json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
 
 
+def run_child(
+    args: list[str], env: Mapping[str, str] | None = None, ask_first: bool = False
+) -> tuple[int, str, str]:
+    """Run a child process to its end: its exit code, output and error output.
+
+    Interrupted (Ctrl-C, SIGTERM), the child is stopped and waited for before the interrupt
+    goes on: asked first when `ask_first` (the site engine then kills and reaps its forked
+    copies), killed if it does not end. **Why:** `subprocess.run` waits only a quarter of a
+    second for a child it killed on Ctrl-C, and a child still writing into the staging folder
+    while the build removes it leaves a folder behind."""
+    child = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        stdout, stderr = child.communicate()
+    except BaseException:
+        stop_child(child, patience=10.0 if ask_first else 0.0)
+        raise
+    return child.returncode, stdout, stderr
+
+
+def stop_child(child: subprocess.Popen[str], patience: float) -> None:
+    """Ask a child to end (SIGTERM) and give it `patience` seconds; then kill it; reap it."""
+    if patience > 0:
+        with contextlib.suppress(ProcessLookupError):
+            child.terminate()
+        try:
+            child.communicate(timeout=patience)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        child.kill()
+    child.communicate()
+
+
 def search_index(site: Path) -> None:
-    done = subprocess.run(
+    code, _out, stderr = run_child(
         [
             sys.executable,
             "-m",
@@ -191,12 +236,10 @@ def search_index(site: Path) -> None:
             "--exclude-selectors",
             ".headerlink",
             "--quiet",
-        ],
-        capture_output=True,
-        text=True,
+        ]
     )
-    if done.returncode != 0:
-        raise PublishError("the search indexer failed:\n" + done.stderr[-4000:])
+    if code != 0:
+        raise PublishError("the search indexer failed:\n" + stderr[-4000:])
 
 
 def _sha256_of(path: str) -> str:

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 
 
+def _stop(signum: int, frame: object) -> None:
+    """Asked to stop (the generator was interrupted): kill and reap the forked copies before
+    ending, so that none writes into the staging folder the generator then removes."""
+    from generator.forked import stop_copies
+
+    stop_copies()
+    os._exit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -34,3 +34,35 @@ def test_a_cancelled_copy_is_reaped():
     except ChildProcessError:
         reaped = True
     assert reaped
+
+
+def test_stopped_copies_are_gone_before_their_folder_is_removed(tmp_path):
+    import shutil
+    import time
+
+    from generator import forked
+
+    folder = tmp_path / "staging"
+    folder.mkdir()
+
+    def keep_writing(name: str):
+        def work():
+            n = 0
+            while True:
+                folder.mkdir(exist_ok=True)
+                (folder / f"{name}-{n % 50}.txt").write_text("x")
+                n += 1
+
+        return work
+
+    copies = [Forked(keep_writing("a")), Forked(keep_writing("b"))]
+    deadline = time.monotonic() + 10
+    while len(list(folder.iterdir())) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    forked.stop_copies()
+    shutil.rmtree(folder)
+    time.sleep(0.2)
+    assert not folder.exists(), "no copy wrote after it was stopped"
+    assert not forked._live
+    for copy in copies:
+        assert copy.result(default="none") == "none"

@@ -3,6 +3,7 @@ no broken link or anchor from the strict build."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -183,3 +184,44 @@ def test_a_broken_link_on_a_page_the_copy_converts_still_fails(tmp_path, caplog)
     with caplog.at_level(logging.WARNING), pytest.raises(Abort):
         _engine(config_file, tmp_path / "cache", tmp_path / "s1")
     assert "missing.md" in caplog.text
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_an_engine_asked_to_stop_reaps_its_copies_before_it_ends(staged, tmp_path):
+    """An interrupted build asks the engine to stop, then removes the staging folder: the
+    copies writing pages into it must be gone by then, not dying a moment later."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    engine = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.site_engine",
+            str(REPOSITORY / "mkdocs.yml"),
+            str(staged),
+            str(tmp_path / "site"),
+        ],
+        cwd=str(REPOSITORY),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    copies: list[int] = []
+    deadline = time.monotonic() + 60
+    while not copies and engine.poll() is None and time.monotonic() < deadline:
+        copies = _children(engine.pid)
+        time.sleep(0.005)
+    assert copies, "the engine forked a copy"
+    engine.send_signal(signal.SIGTERM)
+    assert engine.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not [pid for pid in copies if Path(f"/proc/{pid}").exists()]

@@ -22,3 +22,45 @@ def test_a_broken_anchor_fails_the_build_and_keeps_the_old_site(tmp_path):
 def test_a_broken_link_fails_the_build(tmp_path):
     with pytest.raises(PublishError, match="not found among documentation files"):
         build_site(ROOT, {"index.md": "[x](projects/NOPE.md)\n"}, {}, tmp_path / "site")
+
+
+def _interrupt_after(seconds: float):
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return lambda: signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("ask_first", [True, False])
+def test_an_interrupted_child_is_reaped_before_the_interrupt_goes_on(monkeypatch, ask_first):
+    import subprocess
+    import sys
+
+    from generator import publish
+
+    started: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def recording(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(publish.subprocess, "Popen", recording)
+    # a child that takes its time to end when asked, as the engine does while reaping its copies
+    script = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGTERM, lambda *a: (time.sleep(0.5), sys.exit(143)))\n"
+        "time.sleep(60)\n"
+    )
+    restore = _interrupt_after(0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            publish.run_child([sys.executable, "-c", script], ask_first=ask_first)
+    finally:
+        restore()
+    (child,) = started
+    assert child.returncode == (143 if ask_first else -9), "the child ended as it was told"

@@ -46,11 +46,16 @@ def render_site(
 
     copy = Forked(data_files) if parallel and can_fork() else None
     pages = Rendered()
-    _record_pages(pages, views, set(_sheets(views)))
-    _index_pages(pages, views, datasets)
-    _special_pages(pages, views, datasets)
-    pages.pages["reference/codes.md"] = render_codes_page()
-    pages.pages["reference/records.md"] = render_records_page()
+    try:
+        _record_pages(pages, views, set(_sheets(views)))
+        _index_pages(pages, views, datasets)
+        _special_pages(pages, views, datasets)
+        pages.pages["reference/codes.md"] = render_codes_page()
+        pages.pages["reference/records.md"] = render_records_page()
+    except BaseException:  # an error or an interrupt here: no copy is left working
+        if copy is not None:
+            copy.cancel()
+        raise
     files = copy.result() if copy is not None else None
     if files is None:  # no copy, or it failed: made here (an error is raised here)
         files = data_files()
