@@ -17,6 +17,7 @@ import io
 import pickle
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import metadata
@@ -101,6 +102,33 @@ def _loads(blob: bytes) -> Any:
     return _Unpickler(io.BytesIO(blob)).load()
 
 
+def _open(path: Path, patience: float = 30.0) -> sqlite3.Connection:
+    """Open (creating if need be) the cache database in WAL mode.
+
+    **Why the retries:** two processes opening it at once (the site engine and its forked
+    copy, two test workers) can make SQLite refuse the journal-mode switch at once with
+    "database is locked", without waiting out the busy timeout."""
+    deadline = time.monotonic() + patience
+    while True:
+        db = sqlite3.connect(path, timeout=patience, isolation_level=None)
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries "
+                "(ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+                "PRIMARY KEY (ns, key)) WITHOUT ROWID"
+            )
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Cache:
     """Values by namespace and key, in `<directory>/<code version>.sqlite3`."""
 
@@ -121,14 +149,7 @@ class Cache:
                 ignore.write_text("# the generator's cache: safe to delete\n*\n")
             name = f"{code_version()[:20]}.sqlite3"
             self._prune(keep=name)
-            db = sqlite3.connect(self.directory / name, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS entries "
-                "(ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
-                "PRIMARY KEY (ns, key)) WITHOUT ROWID"
-            )
+            db = _open(self.directory / name)
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
             return None

@@ -147,3 +147,32 @@ def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch):
     assert list((root / ".jcm-cache").glob("*.sqlite3"))
     assert (root / ".jcm-cache/.gitignore").read_text().strip().endswith("*")
     assert open_cache(root, enabled=False).get_many("load", ["x"]) == {}
+
+
+def test_processes_opening_a_new_cache_at_once_all_use_it(tmp_path: Path):
+    """The site engine and its forked copy open the same cache at the same moment; SQLite may
+    refuse one of them at once ("database is locked") while another switches it to WAL."""
+    import os
+    import time
+
+    codes = []
+    for attempt in range(25):  # a race: many tries, each on a new cache
+        ready = tmp_path / f"go-{attempt}"
+        children = []
+        for n in range(4):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - in the child, whose end is os._exit
+                code = 1
+                try:
+                    while not ready.exists():
+                        time.sleep(0.0005)
+                    one = Cache(tmp_path / f"cache-{attempt}")
+                    one.get("t", "k")
+                    one.put_many("t", {f"k{n}": n})
+                    code = 0 if one.get("t", f"k{n}") == n and one.enabled else 3
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        ready.touch()
+        codes += [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+    assert codes == [0] * len(codes), "every process used the cache"
