@@ -92,3 +92,56 @@ def test_markdown_escaping():
     assert markdown.text("a | b") == "a \\| b"
     assert markdown.text("\u202eevil") == "[U+202E]evil"
     assert markdown.text("line\nbreak") == "line break"
+
+
+def broken_tables(text: str) -> list[int]:
+    """Lines of Markdown table rows that Python-Markdown would not render in a table: a row
+    after a blank line without a header separator below it becomes a paragraph of pipes."""
+    lines = text.splitlines()
+    broken = []
+    for n, line in enumerate(lines):
+        if not line.startswith("|"):
+            continue
+        before = lines[n - 1] if n else ""
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if not before.strip() and not (set(after) <= set("|-: ") and "-" in after):
+            broken.append(n + 1)
+    return broken
+
+
+def test_every_table_on_every_page_is_a_table(tmp_path):
+    """A row that slips out of its table shows as a line of pipes on the public page: checked
+    on the example, a synthetic registry and the bundled public data."""
+    from generator.history import read_history
+    from generator.synth import synthesize
+    from tests.conftest import ROOT
+
+    root = tmp_path / "registry"
+    synthesize(root, 30, seed=3)
+    sources = {
+        "example": rendered(),
+        "synthetic": render_site(validate_root(root, None), read_history(root), CONFIG),
+        "bundled": render_site(validate_root(ROOT, None), History(), CONFIG),
+    }
+    hand_written = {
+        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "content").rglob("*.md"))
+    }
+    pages = {name: source.pages for name, source in sources.items()}
+    for name, texts in {**pages, "content": hand_written}.items():
+        found = {p: b for p, text in texts.items() if (b := broken_tables(text))}
+        assert not found, f"{name}: broken tables (page: lines): {found}"
+    assert broken_tables("text\n\n| a | b |\n\n| c | d |\n") == [3, 5]
+
+
+def test_the_codes_page_shows_patterns_as_findings_read_them():
+    """`{value}` is a slot the finding fills; `{{CC}}` in a pattern is a literal `{CC}`."""
+    from generator.findings import catalogue
+    from generator.render.codes import render_codes_page
+
+    page = render_codes_page()
+    assert "{{" not in page and "}}" not in page
+    doubled = [e for e in catalogue().values() if "{{" in e.message]
+    assert doubled, "the catalogue has a pattern with a literal brace"
+    for entry in doubled:
+        assert entry.message.replace("{{", "{").replace("}}", "}") in page.replace("\\", "")
