@@ -21,6 +21,7 @@ from generator.compute.units import UnitError, compatible, factor, parse_unit
 from generator.findings import Finding, Severity, make_finding
 from generator.link import Registry
 from generator.load.registry import Record
+from generator.schema.base import shown_version
 from generator.state import State
 
 
@@ -130,7 +131,9 @@ def _project(registry: Registry, state: State, out: Computed, project: Record) -
                     )
                     figures.estimate_not_recomputed = "an equation cannot be evaluated"
         else:
-            figures.estimate_not_recomputed = f"{single.methodology}: {compiled.why_not()}"
+            figures.estimate_not_recomputed = (
+                f"{shown_version(single.methodology)}: {compiled.why_not()}"
+            )
     for report in registry.monitoring.get(model.id, []):
         chain = _period(registry, state, out, project, report, applied_by_ref, single, figures)
         figures.periods.append(chain)
@@ -165,11 +168,11 @@ def _period(
             "the report does not say which of the project's methodologies it applies"
         )
     elif ref not in applied_by_ref:
-        chain.not_recomputed = f"the project does not apply {ref}"
+        chain.not_recomputed = f"the project does not apply {shown_version(ref)}"
     elif ref not in out.versions:
-        chain.not_recomputed = f"{ref} is not in the registry"
+        chain.not_recomputed = f"{shown_version(ref)} is not in the registry"
     elif not out.versions[ref].recomputable:
-        chain.not_recomputed = f"{ref}: {out.versions[ref].why_not()}"
+        chain.not_recomputed = f"{shown_version(ref)}: {out.versions[ref].why_not()}"
     elif not m.values:
         chain.not_recomputed = "the monitored values are not public"
     else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.compute.totals import project_scope
 from generator.render import links
-from generator.render.views import Views
+from generator.render.views import Views, version_label
 
 
 @dataclass(frozen=True)
@@ -470,7 +470,7 @@ def windows(views: Views) -> Dataset:
                 rows.append(
                     {
                         "kind": "methodology",
-                        "subject": f"{mid} {v.version or '(proposal)'}",
+                        "subject": f"{mid} {version_label(v.version)}",
                         "start": v.public_inputs.start,
                         "end": v.public_inputs.end,
                         "days": v.public_inputs.days,

@@ -12,7 +12,7 @@ import json
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
-_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])(?=\s|$)")
+_LINE_START = re.compile(r"^(\s*)(?:([-+>])|(\d+)([.)]))(?=\s|$)")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
@@ -29,8 +29,40 @@ def text(value: object) -> str:
     raw = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     raw = html.escape(raw, quote=False)
     raw = _MD_SPECIAL.sub(r"\\\1", raw)
-    raw = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), raw)
+    raw = _LINE_START.sub(_unlisted, raw)
     return _BIDI.sub(_visible, raw)
+
+
+def _unlisted(match: re.Match[str]) -> str:
+    """A line start that would open a list or a quote, escaped: `\\-`, `\\>`, `1\\.`.
+
+    **Why** after the digits: Markdown escapes the punctuation that makes `1.` a list marker;
+    a backslash before a digit is no escape and would be shown.
+    """
+    indent, mark, digits, dot = match.groups()
+    return f"{indent}\\{mark}" if mark else f"{indent}{digits}\\{dot}"
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def message(value: object) -> str:
+    """A finding's message or remedy: text, with its `backticked` names shown as code.
+
+    **Why:** validator messages quote field names and values between backticks, as a reader
+    of the command line sees them; on a page they are code, not literal backticks.
+    """
+    if value is None:
+        return ""
+    raw = str(value)
+    parts: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(raw):
+        parts.append(text(raw[last : match.start()]))
+        parts.append(code(match.group(1)))
+        last = match.end()
+    parts.append(text(raw[last:]))
+    return "".join(parts)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -41,7 +73,8 @@ def _visible(match: re.Match[str]) -> str:
 def code(value: object) -> str:
     """Record text shown as inline code."""
     raw = html.escape(_BIDI.sub(_visible, str(value)), quote=True)
-    return f"<code>{raw}</code>"
+    # a pipe would end a table cell even inside the element; its entity shows the same
+    return f"<code>{raw.replace('|', '&#124;')}</code>"
 
 
 def html_text(value: object) -> str:
@@ -89,12 +122,79 @@ def symbol(value: object) -> str:
     return html_text(text)
 
 
-_NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9]+)\b")
+_NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+))?(\[i\])?")
 
 
 def equation(expression: object) -> str:
-    """An expression typeset for reading: Σ, ×, −, subscripts (HTML, escaped)."""
+    """An expression typeset for reading: Σ, ×, −, subscripts (HTML, escaped).
+
+    `EF_RE[i]` reads EF with the subscript RE,i; `EG[i]` EG with i; `RE_p` RE with p.
+    """
     text = html_text(expression)
     text = text.replace("sum_i(", "Σ<sub>i</sub>(").replace("*", " × ").replace(" - ", " − ")
-    text = text.replace("[i]", "<sub>i</sub>")
-    return _NAME.sub(lambda m: f"{m.group(1)}<sub>{m.group(2)}</sub>", text).replace("  ", " ")
+    return _NAME.sub(_subscripted, text).replace("  ", " ")
+
+
+def _subscripted(match: re.Match[str]) -> str:
+    name, sub, index = match.groups()
+    subs = [s for s in (sub, "i" if index else None) if s]
+    return f"{name}<sub>{','.join(subs)}</sub>" if subs else name
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_DELIMITER_ROW = re.compile(r"^\s*\|(\s*:?-+:?\s*\|)+\s*$")
+_MAYBE_EMPTY = re.compile(r"\|\s*\|")
+NOT_RECORDED = "—"
+
+
+def fill_empty_cells(page: str) -> str:
+    """A page's Markdown with every empty table body cell showing "—" (not recorded).
+
+    **Why** one pass over the page rather than a default in every template: a value a record
+    leaves out is absent, and an empty cell reads as a rendering fault; header cells stay as
+    written (a blank header is deliberate). Cells are split on unescaped pipes only: record
+    text reaches a page with its pipes escaped.
+    """
+    lines = page.split("\n")
+    in_fence = False
+    in_body = False
+    for n, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            in_body = False
+            continue
+        if _DELIMITER_ROW.match(line):
+            in_body = True
+            continue
+        if in_body and _MAYBE_EMPTY.search(line):
+            lines[n] = _filled(line)
+    return "\n".join(lines)
+
+
+def _filled(row: str) -> str:
+    indent = row[: len(row) - len(row.lstrip())]
+    cells: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for ch in row.strip():
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            current.append(ch)
+            escaped = True
+        elif ch == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    cells.append("".join(current))
+    inner = cells[1:-1] if cells[-1].strip() == "" else cells[1:]
+    if not any(c.strip() == "" for c in inner):
+        return row
+    filled = [c if c.strip() else f" {NOT_RECORDED} " for c in inner]
+    return indent + "|" + "|".join(filled) + "|"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import types
 import typing
@@ -122,9 +123,9 @@ def render_records_page() -> str:
             {
                 "kind": kind,
                 "model": model,
-                "doc": (model.__doc__ or "").strip(),
+                "doc": inspect.cleandoc(model.__doc__ or ""),
                 "path": place.expected,
-                "parts": [(p, (p.__doc__ or "").strip(), model_rows(p)) for p in parts],
+                "parts": [(p, inspect.cleandoc(p.__doc__ or ""), model_rows(p)) for p in parts],
             }
         )
     return render_template("records.md.j2", kinds=kinds)

@@ -82,7 +82,7 @@ def _render(name: str, here: str, views: Views, **context: Any) -> str:
     # (pipeline.paused_gc), so free what this page left behind: only objects made since the
     # last collection are scanned.
     gc.collect(0)
-    return text
+    return markdown.fill_empty_cells(text)
 
 
 def _claimed_value(chain: Any, name: str) -> Any:
@@ -459,6 +459,11 @@ def _scopes_words(scopes: Any) -> str:
     return "; ".join(parts)
 
 
+def _full_stop(sentence: str) -> str:
+    """A sentence ended by one full stop, also when a record's text already ends with one."""
+    return sentence if sentence.endswith(".") else sentence + "."
+
+
 def _item_body(views: Views, item: Any, L: links.Links) -> str:
     """An item's content as Markdown (every record value escaped)."""
     t = markdown.text
@@ -496,10 +501,10 @@ def _item_body(views: Views, item: Any, L: links.Links) -> str:
         return f"{name}{number}: {t(scopes)}" + (f", until {until}" if until else "") + "."
     if kind == "no_objection_pin":
         target = f"[{item.pin}]({L.project(item.pin)})" if item.pin in reg.projects else item.pin
-        return f"{target}" + (f": {t(item.title)}" if item.title else "") + "."
+        return _full_stop(f"{target}" + (f": {t(item.title)}" if item.title else ""))
     if kind == "register_project":
         title = reg.projects[item.project].model.title if item.project in reg.projects else ""
-        return f"{project(item.project)}" + (f": {t(title)}" if title else "") + "."
+        return _full_stop(f"{project(item.project)}" + (f": {t(title)}" if title else ""))
     if kind == "notify_issuance":
         who = project(item.project) + "".join(f", {project(o)}" for o in item.joint_with)
         period = f", period {item.period.start} to {item.period.end}" if item.period else ""
@@ -517,7 +522,7 @@ def _item_body(views: Views, item: Any, L: links.Links) -> str:
         )
         return f"- {who}{period}{quantity}{lines}{partial}"
     if kind == "approve_post_registration_change":
-        return f"{project(item.project)}: {t(item.description)}"
+        return _full_stop(f"{project(item.project)}: {t(item.description)}")
     if kind == "renew_crediting_period":
         cp = item.crediting_period
         return f"{project(item.project)}: {cp.start} to {cp.end}."
@@ -1238,5 +1243,10 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     )
     here = "data/index.md"
     out.pages[here] = _render(
-        "data.md.j2", here, views, datasets=list(datasets.values()), rule=markdown.text(safe.RULE)
+        "data.md.j2",
+        here,
+        views,
+        datasets=list(datasets.values()),
+        rule=markdown.text(safe.RULE),
+        example=min(reg.projects, default=None),
     )

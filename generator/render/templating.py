@@ -14,7 +14,7 @@ import jinja2
 from generator.render import links, markdown
 from generator.render.prose import render_prose
 from generator.render.views import Views
-from generator.schema.base import display_version
+from generator.schema.base import display_version, shown_version
 
 
 @cache
@@ -29,12 +29,14 @@ def environment() -> jinja2.Environment:
     )
     env.filters["t"] = markdown.text
     env.filters["code"] = markdown.code
+    env.filters["msg"] = markdown.message
     env.filters["html"] = markdown.html_text
     env.filters["href"] = markdown.href
     env.filters["yamlstr"] = markdown.yaml_string
     env.filters["slug"] = links.anchor
     env.filters["anchor"] = links.anchor
     env.filters["ver"] = display_version
+    env.filters["ref"] = shown_version
     env.filters["num"] = Views.number
     env.filters["prose"] = render_prose
     env.filters["symbol"] = markdown.symbol
@@ -44,4 +46,4 @@ def environment() -> jinja2.Environment:
 
 
 def render_template(name: str, **context: object) -> str:
-    return environment().get_template(name).render(**context)
+    return markdown.fill_empty_cells(environment().get_template(name).render(**context))

@@ -138,6 +138,15 @@ def display_version(version: str) -> str:
     return f"Ver{int(major)}.{minor}"
 
 
+def shown_version(ref: str) -> str:
+    """`"MN_AM003@03.0"` → `MN_AM003 Ver3.0`; a reference without a version is left as it is."""
+    mid, _, version = ref.partition("@")
+    try:
+        return f"{mid} {display_version(version)}" if version else ref
+    except ValueError:
+        return ref
+
+
 # ---------------------------------------------------------------------------------------------
 # Identifiers (formats from the data contract)
 

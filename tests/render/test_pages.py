@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pytest
@@ -109,20 +110,27 @@ def broken_tables(text: str) -> list[int]:
     return broken
 
 
-def test_every_table_on_every_page_is_a_table(tmp_path):
-    """A row that slips out of its table shows as a line of pipes on the public page: checked
-    on the example, a synthetic registry and the bundled public data."""
+def every_source(tmp_path) -> dict[str, object]:
+    """The example, a synthetic registry and the bundled public data, rendered."""
     from generator.history import read_history
     from generator.synth import synthesize
     from tests.conftest import ROOT
 
     root = tmp_path / "registry"
     synthesize(root, 30, seed=3)
-    sources = {
+    return {
         "example": rendered(),
         "synthetic": render_site(validate_root(root, None), read_history(root), CONFIG),
         "bundled": render_site(validate_root(ROOT, None), History(), CONFIG),
     }
+
+
+def test_every_table_on_every_page_is_a_table(tmp_path):
+    """A row that slips out of its table shows as a line of pipes on the public page: checked
+    on the example, a synthetic registry and the bundled public data."""
+    from tests.conftest import ROOT
+
+    sources = every_source(tmp_path)
     hand_written = {
         path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted((ROOT / "content").rglob("*.md"))
@@ -144,4 +152,55 @@ def test_the_codes_page_shows_patterns_as_findings_read_them():
     doubled = [e for e in catalogue().values() if "{{" in e.message]
     assert doubled, "the catalogue has a pattern with a literal brace"
     for entry in doubled:
-        assert entry.message.replace("{{", "{").replace("}}", "}") in page.replace("\\", "")
+        # as a reader sees it: backticked names are code elements, escapes are not shown
+        visible = re.sub(r"<[^>]+>", "", page).replace("\\", "")
+        shown = entry.message.replace("{{", "{").replace("}}", "}").replace("`", "")
+        assert shown in visible
+
+
+_PRE = re.compile(r"<pre.*?</pre>", re.S)
+_CODE = re.compile(r"<code>(.*?)</code>", re.S)
+VISIBLE_DEFECTS = {
+    "an empty table cell (not recorded shows as —)": re.compile(r"<td[^>]*>\s*</td>"),
+    "a backslash shown inside code": re.compile(r"<code>[^<]*\\[^<]*</code>"),
+    "a backslash shown before a digit": re.compile(r"\\\d"),
+    "a status said twice": re.compile(r"\b(registered|approved), \1\b"),
+    "an open range printed as a dash": re.compile(r"\bto —"),
+    "two subscripts in a row": re.compile(r"</sub><sub>"),
+    "a version reference printed raw": re.compile(r"Not recomputed: [A-Z]{2}_[AP]M\d{3}@"),
+}
+
+
+def visible_defects(page_html: str) -> list[str]:
+    """What a reader would see as a rendering fault on a page converted to HTML."""
+    text = _PRE.sub("", page_html)
+    found = [name for name, pattern in VISIBLE_DEFECTS.items() if pattern.search(text)]
+    if "`" in _CODE.sub("", text):
+        found.append("a literal backtick (code meant, shown as punctuation)")
+    return found
+
+
+def test_visible_defects_are_caught():
+    assert visible_defects("<table><td> </td></table>") == [next(iter(VISIBLE_DEFECTS))]
+    assert visible_defects("<p>use `field`</p>") == [
+        "a literal backtick (code meant, shown as punctuation)"
+    ]
+    assert visible_defects("<p><code>a\\_b</code></p>") == ["a backslash shown inside code"]
+    assert visible_defects("<p>registered, registered 2020</p>") == ["a status said twice"]
+    assert visible_defects("<pre><code>`x` \\1</code></pre><p>ok</p>") == []
+
+
+def test_no_page_shows_a_rendering_fault(tmp_path):
+    """Every generated page, converted with the site's Markdown extensions, reads cleanly:
+    no empty cell, no stray escape or backtick, no status twice, no raw reference."""
+    import markdown as python_markdown
+
+    extensions = ["attr_list", "md_in_html", "tables", "toc", "admonition"]
+    faults = {}
+    for name, source in every_source(tmp_path).items():
+        for path, text in source.pages.items():
+            body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
+            page_html = python_markdown.markdown(body, extensions=extensions)
+            if found := visible_defects(page_html):
+                faults[f"{name}:{path}"] = found
+    assert not faults, faults

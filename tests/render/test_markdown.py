@@ -1,0 +1,84 @@
+"""Escaping and typesetting record text for the Markdown pages (generator/render/markdown.py)."""
+
+from __future__ import annotations
+
+import markdown as python_markdown
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.render import markdown
+
+
+def as_html(text: str) -> str:
+    return python_markdown.markdown(text, extensions=["tables", "attr_list", "md_in_html"])
+
+
+def test_a_numbered_line_start_is_escaped_after_its_digits():
+    """`1\\.` is Markdown's escape; a backslash before a digit would be shown."""
+    assert markdown.text("1. Khanh Hoa Province") == "1\\. Khanh Hoa Province"
+    assert markdown.text("12) twelve") == "12\\) twelve"
+    assert markdown.text("- dash") == "\\- dash"
+    assert as_html(markdown.text("1. Khanh Hoa")) == "<p>1. Khanh Hoa</p>"
+
+
+def test_a_message_shows_its_backticked_names_as_code_and_escapes_the_rest():
+    shown = markdown.message("use `notified_on` and <b>bold</b> *here*")
+    assert shown == "use <code>notified_on</code> and &lt;b&gt;bold&lt;/b&gt; \\*here\\*"
+    assert markdown.message("`<script>`") == "<code>&lt;script&gt;</code>"
+    assert markdown.message("an odd ` backtick") == "an odd \\` backtick"
+    assert markdown.message(None) == ""
+
+
+def test_code_keeps_a_pipe_inside_a_table_cell():
+    page = f"| a | b |\n|---|---|\n| {markdown.code('x|y')} | z |\n"
+    assert "<td><code>x&#124;y</code></td>\n<td>z</td>" in as_html(page)
+
+
+def test_equations_are_typeset_with_one_subscript_per_symbol():
+    assert markdown.equation("sum_i(EG[i] * EF_RE[i])") == (
+        "Σ<sub>i</sub>(EG<sub>i</sub> × EF<sub>RE,i</sub>)"
+    )
+    assert markdown.equation("RE_p - PE_p") == "RE<sub>p</sub> − PE<sub>p</sub>"
+    assert markdown.equation("max(0, a < b)") == "max(0, a &lt; b)"
+    assert markdown.equation("<script>") == "&lt;script&gt;"
+
+
+def test_empty_body_cells_show_not_recorded_and_headers_stay():
+    page = "| | |\n|---|---|\n| a | |\n| | b \\| c |\n\ntext | here\n"
+    assert markdown.fill_empty_cells(page) == (
+        "| | |\n|---|---|\n| a | — |\n| — | b \\| c |\n\ntext | here\n"
+    )
+
+
+def test_cells_in_code_blocks_and_indented_tables():
+    fenced = "```\n| a |\n|---|\n|  |\n```\n"
+    assert markdown.fill_empty_cells(fenced) == fenced
+    indented = "    | a | b |\n    |---|---:|\n    |  | 1 |\n"
+    assert markdown.fill_empty_cells(indented) == "    | a | b |\n    |---|---:|\n    | — | 1 |\n"
+
+
+CELL_TEXT = st.text(
+    alphabet=st.one_of(st.characters(whitelist_categories=("L", "N", "P", "S")), st.just(" ")),
+    max_size=12,
+)
+
+
+@given(st.lists(st.lists(CELL_TEXT, min_size=2, max_size=4), min_size=1, max_size=4))
+def test_a_filled_table_keeps_every_cell_and_leaves_none_empty(rows):
+    """Whatever record text is in the cells, escaped as pages escape it: same rows, same
+    columns, the written cells unchanged, no cell empty."""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    header = "| " + " | ".join(f"h{n}" for n in range(width)) + " |"
+    delimiter = "|" + "---|" * width
+    body = ["| " + " | ".join(markdown.text(c) for c in r) + " |" for r in rows]
+    page = "\n".join([header, delimiter, *body]) + "\n"
+    html = as_html(markdown.fill_empty_cells(page))
+    cells = html.count("<td")
+    assert cells == width * len(rows)
+    assert "<td></td>" not in html
+    for r in rows:
+        for c in r:
+            if markdown.text(c).strip():
+                shown = as_html(markdown.text(c)).removeprefix("<p>").removesuffix("</p>")
+                assert f"<td>{shown.strip()}</td>" in html
