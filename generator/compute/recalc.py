@@ -132,7 +132,7 @@ def _project(registry: Registry, state: State, out: Computed, project: Record) -
                     figures.estimate_not_recomputed = "an equation cannot be evaluated"
         else:
             figures.estimate_not_recomputed = (
-                f"{shown_version(single.methodology)}: {compiled.why_not()}"
+                f"{shown_version(single.methodology)} — {compiled.why_not()}"
             )
     for report in registry.monitoring.get(model.id, []):
         chain = _period(registry, state, out, project, report, applied_by_ref, single, figures)
@@ -172,7 +172,7 @@ def _period(
     elif ref not in out.versions:
         chain.not_recomputed = f"{shown_version(ref)} is not in the registry"
     elif not out.versions[ref].recomputable:
-        chain.not_recomputed = f"{shown_version(ref)}: {out.versions[ref].why_not()}"
+        chain.not_recomputed = f"{shown_version(ref)} — {out.versions[ref].why_not()}"
     elif not m.values:
         chain.not_recomputed = "the monitored values are not public"
     else:

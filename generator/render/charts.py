@@ -11,13 +11,23 @@ from html import escape
 PALETTE = ("#00695c", "#3949ab", "#8d6e63", "#6a1b9a", "#c62828", "#2e7d32", "#ef6c00")
 
 
-def bar_chart(title: str, series: list[tuple[str, list[tuple[str, int]]]], unit: str = "") -> str:
-    """A stacked bar chart: categories on the x axis, one colour per series."""
+def bar_chart(
+    title: str,
+    series: list[tuple[str, list[tuple[str, int]]]],
+    unit: str = "",
+    ordered: bool = False,
+) -> str:
+    """A stacked bar chart: categories on the x axis, one colour per series.
+
+    Categories come in the order first seen, or sorted (`ordered`, e.g. years: a year only one
+    series has would otherwise land after the others)."""
     categories: list[str] = []
     for _, points in series:
         for label, _ in points:
             if label not in categories:
                 categories.append(label)
+    if ordered:
+        categories.sort()
     if not categories:
         return f"<p>{escape(title)}: no data recorded.</p>"
     totals = {c: 0 for c in categories}
@@ -53,9 +63,13 @@ def bar_chart(title: str, series: list[tuple[str, list[tuple[str, int]]]], unit:
                 f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(name)}, {escape(category)}: '
                 f"{value:,}{escape(unit)}</title></rect>"
             )
+        lines = "".join(
+            f'<tspan x="{x + bar / 2:.1f}" dy="{0 if n == 0 else 12}">{escape(line)}</tspan>'
+            for n, line in enumerate(wrap_label(category, step))
+        )
         parts.append(
             f'<text x="{x + bar / 2:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle" '
-            f'font-size="11">{escape(category)}</text>'
+            f'font-size="11"><title>{escape(category)}</title>{lines}</text>'
         )
     legend_x = left
     for s, (name, _) in enumerate(series):
@@ -69,6 +83,22 @@ def bar_chart(title: str, series: list[tuple[str, list[tuple[str, int]]]], unit:
         legend_x += 18 + 7 * len(name)
     parts.append("</svg>")
     return f'<figure class="jcm-figure-chart" markdown="0">{"".join(parts)}</figure>'
+
+
+def wrap_label(label: str, room: float, lines: int = 3) -> list[str]:
+    """A category label broken into lines that fit under its bar (about 6 px a character at
+    11 px), at most `lines` of them, the last shortened with an ellipsis."""
+    per_line = max(4, int(room / 6.2))
+    out: list[str] = []
+    for word in label.split():
+        if out and len(out[-1]) + 1 + len(word) <= per_line:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: per_line - 1].rstrip() + "…"
+    return [line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out]
 
 
 def _id(title: str) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 from generator.compute.totals import project_scope
 from generator.render import links
-from generator.render.views import Views, version_label
+from generator.render.views import ITEM_TITLES, Views, decision_summary, version_label
+from generator.schema.base import shown_version
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ def _s(values: list[Any]) -> str:
     return "; ".join(str(v) for v in values if v not in (None, ""))
 
 
+def _tpe_name(views: Views, ref: str | None) -> str | None:
+    slug = views.registry.tpe_slug(ref) if ref else None
+    return views.registry.tpes[slug].model.legal_name if slug else ref
+
+
 def projects(views: Views) -> Dataset:
     reg, state = views.registry, views.state
     rows = []
@@ -72,8 +78,10 @@ def projects(views: Views) -> Dataset:
                 "status": history.status_on(),
                 "status_published": p.status_as_published,
                 "methodologies": _s([a.methodology for a in p.methodologies]),
+                "methodology_labels": _s([shown_version(a.methodology) for a in p.methodologies]),
                 "sectoral_scope": scope,
                 "tpe": reg.tpe_slug(tpe) if tpe else None,
+                "tpe_name": _tpe_name(views, tpe),
                 "registered_on": history.registered.effective if history.registered else None,
                 "registered_year": history.registered.effective.year
                 if history.registered
@@ -98,9 +106,11 @@ def projects(views: Views) -> Dataset:
             Field("country_name", "string", "Partner country"),
             Field("status", "string", "Status derived from JC decisions"),
             Field("status_published", "string", "Status on the official list"),
-            Field("methodologies", "string", "Methodology versions applied"),
+            Field("methodologies", "string", "Methodology versions applied (<ID>@<version>)"),
+            Field("methodology_labels", "string", "Methodology versions applied, as shown"),
             Field("sectoral_scope", "integer", "Sectoral scope of the methodology"),
             Field("tpe", "string", "Validating TPE (slug)"),
+            Field("tpe_name", "string", "Validating TPE (legal name)"),
             Field("registered_on", "date", "Date the registration took effect"),
             Field("registered_year", "integer", "Year of registration"),
             Field("participants", "string", "Project participants"),
@@ -128,10 +138,12 @@ def methodologies(views: Views) -> Dataset:
             {
                 "id": mid,
                 "country": m.country,
+                "country_name": views.country_name(m.country),
                 "title": m.title,
                 "sectoral_scope": m.sectoral_scope,
                 "status": views.methodology_status(mid),
                 "latest_version": latest,
+                "latest_version_label": version_label(latest) if latest else None,
                 "versions": _s(versions),
                 "recomputable": bool(compiled and compiled.recomputable),
                 "projects": applying.get(mid, 0),
@@ -144,11 +156,13 @@ def methodologies(views: Views) -> Dataset:
         "Approved and proposed methodologies.",
         [
             Field("id", "string", "Methodology id"),
-            Field("country", "string", "Country of the approving JC"),
+            Field("country", "string", "Country of the approving JC (code)"),
+            Field("country_name", "string", "Country of the approving JC"),
             Field("title", "string", "Title"),
             Field("sectoral_scope", "integer", "Sectoral scope"),
             Field("status", "string", "Status derived from JC decisions"),
             Field("latest_version", "string", "Latest version"),
+            Field("latest_version_label", "string", "Latest version, as shown (Ver3.0)"),
             Field("versions", "string", "All versions"),
             Field("recomputable", "boolean", "Figures recomputed with the latest version"),
             Field("projects", "integer", "Projects applying it"),
@@ -211,8 +225,9 @@ def decisions(views: Views) -> Dataset:
                 "year": d.date.year,
                 "form": d.form,
                 "title": d.title or "",
+                "label": d.title or decision_summary(d),
                 "items": len(d.items),
-                "item_types": _s(sorted({i.type.replace("_", " ") for i in d.items})),
+                "item_types": _s(sorted({ITEM_TITLES[i.type] for i in d.items})),
                 "href": page_url(links.decision(key)),
             }
         )
@@ -228,6 +243,7 @@ def decisions(views: Views) -> Dataset:
             Field("effective", "date", "Date it took effect (blank: not adopted)"),
             Field("year", "integer", "Year"),
             Field("form", "string", "meeting, electronic or unknown"),
+            Field("label", "string", "Title as published, else what the decision decided"),
             Field("title", "string", "Title as published"),
             Field("items", "integer", "Number of items"),
             Field("item_types", "string", "Kinds of items"),
@@ -290,6 +306,7 @@ def tpes(views: Views) -> Dataset:
                 "name": t.legal_name,
                 "acronym": t.acronym,
                 "countries": _s(countries_),
+                "country_names": _s([views.country_name(c) for c in countries_]),
                 "designations": len([s for s in views.state.spans if s.tpe == slug]),
                 "href": page_url(links.tpe(slug)),
             }
@@ -302,7 +319,8 @@ def tpes(views: Views) -> Dataset:
             Field("id", "string", "Our slug for the organisation"),
             Field("name", "string", "Legal name"),
             Field("acronym", "string", "Acronym"),
-            Field("countries", "string", "Countries that designated it"),
+            Field("countries", "string", "Countries that designated it (codes)"),
+            Field("country_names", "string", "Countries that designated it"),
             Field("designations", "integer", "Designation spans (function × scope)"),
             Field("href", "string", "Page on this site"),
         ],
@@ -339,6 +357,9 @@ def issuance_lines(views: Views) -> Dataset:
                         {
                             **base,
                             "registry": registry,
+                            "registry_name": "Japan"
+                            if side == "japan"
+                            else views.country_name(pid[:2]),
                             "account_holder": line.account_holder if line else None,
                             "quantity": line.quantity if line else part.quantity,
                             "serial_start": line.serial.start if line and line.serial else None,
@@ -351,6 +372,7 @@ def issuance_lines(views: Views) -> Dataset:
                     {
                         **base,
                         "registry": None,
+                        "registry_name": None,
                         "account_holder": None,
                         "quantity": m.total,
                         "serial_start": None,
@@ -366,6 +388,7 @@ def issuance_lines(views: Views) -> Dataset:
             Field("project", "string", "Project id"),
             Field("country", "string", "Partner country"),
             Field("registry", "string", "JP, or the partner's code (blank: not split)"),
+            Field("registry_name", "string", "Whose registry: Japan or the partner country"),
             Field("account_holder", "string", "Holder of the account credited"),
             Field("quantity", "integer", "Credits (tCO2e)"),
             Field("serial_start", "integer", "First serial number"),

@@ -20,7 +20,7 @@ from generator.render.codes import render_codes_page
 from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
 from generator.render.records import render_records_page
 from generator.render.templating import environment
-from generator.render.views import SiteConfig, Views, version_label
+from generator.render.views import ITEM_TITLES, SiteConfig, Views, decision_summary, version_label
 from generator.schema.base import display_version
 
 
@@ -190,7 +190,7 @@ def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
                     "model": version,
                     "label": version_label(version.version),
                     "anchor": links.anchor(f"version-{version.version or 'proposal'}"),
-                    "status": history.status_on() if history else "proposed",
+                    "status": views.version_status(key) if key else "proposed",
                     "approved": history.approved if history else None,
                     "superseded": history.superseded if history else None,
                     "withdrawn": history.withdrawn if history else None,
@@ -376,6 +376,7 @@ def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
             views,
             record=record,
             d=record.model,
+            decision_name=views.decision_name(key),
             form=_form_words(record.model),
             effective=state.effective.get(key),
             adoption=words,
@@ -413,34 +414,6 @@ def _suffix(n: int) -> str:
     if 10 <= n % 100 <= 20:
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-
-
-ITEM_TITLES = {
-    "adopt_rule_document": "Adoption of a rule document",
-    "approve_methodology": "Approval of a methodology",
-    "approve_methodology_with_revision": "Approval of a methodology with revision",
-    "reject_methodology": "Rejection of a proposed methodology",
-    "withdraw_methodology": "Withdrawal of a methodology",
-    "designate_tpe": "Designation of a third-party entity",
-    "suspend_tpe": "Suspension of a third-party entity",
-    "withdraw_tpe_designation": "Withdrawal of a TPE designation",
-    "no_objection_pin": "No objection to a planned project",
-    "register_project": "Registration of a project",
-    "notify_issuance": "Notification of issuance",
-    "approve_post_registration_change": "Approval of a post-registration change",
-    "renew_crediting_period": "Renewal of a crediting period",
-    "withdraw_registration_request": "Withdrawal of a registration request",
-    "withdraw_issuance_request": "Withdrawal of an issuance request",
-    "withdraw_project": "Withdrawal of a project",
-    "other": "Other decision",
-}
-
-
-def _summary(decision: Any) -> str:
-    """A decision without a published title, named by what it decided."""
-    kinds = sorted({ITEM_TITLES[i.type] for i in decision.items})
-    head = "Electronic decision" if decision.form == "electronic" else "Decision"
-    return f"{head}: " + "; ".join(k[0].lower() + k[1:] for k in kinds)
 
 
 def _item_title(item: Any) -> str:
@@ -889,18 +862,18 @@ INDEXES = {
             ["title", "Title"],
             ["country_name", "Country"],
             ["status", "Status"],
-            ["methodologies", "Methodology"],
+            ["methodology_labels", "Methodology"],
             ["sectoral_scope", "Scope", "number"],
-            ["tpe", "TPE"],
+            ["tpe_name", "TPE"],
             ["registered_on", "Registered"],
             ["credits_issued", "Credits issued", "number"],
         ],
         filters=[
             ["country_name", "Country"],
             ["status", "Status"],
-            ["methodologies", "Methodology"],
+            ["methodology_labels", "Methodology"],
             ["sectoral_scope", "Sector"],
-            ["tpe", "TPE"],
+            ["tpe_name", "TPE"],
             ["registered_year", "Year registered"],
         ],
         sort="id",
@@ -914,15 +887,15 @@ INDEXES = {
         columns=[
             ["id", "Methodology", "link"],
             ["title", "Title"],
-            ["country", "Country"],
+            ["country_name", "Country"],
             ["sectoral_scope", "Scope", "number"],
             ["status", "Status"],
-            ["latest_version", "Latest version"],
+            ["latest_version_label", "Latest version"],
             ["projects", "Projects", "number"],
             ["recomputable", "Recomputed"],
         ],
         filters=[
-            ["country", "Country"],
+            ["country_name", "Country"],
             ["status", "Status"],
             ["sectoral_scope", "Sector"],
             ["recomputable", "Recomputed"],
@@ -955,10 +928,10 @@ INDEXES = {
         columns=[
             ["name", "TPE", "link"],
             ["acronym", "Acronym"],
-            ["countries", "Countries"],
+            ["country_names", "Countries"],
             ["designations", "Designations", "number"],
         ],
-        filters=[["countries", "Country"]],
+        filters=[["country_names", "Country"]],
         sort="name",
     ),
     "decisions": dict(
@@ -971,7 +944,7 @@ INDEXES = {
         columns=[
             ["date", "Date"],
             ["country_name", "Country"],
-            ["title", "Decision", "link"],
+            ["label", "Decision", "link"],
             ["form", "Form"],
             ["item_types", "Items"],
             ["effective", "Took effect"],
@@ -1044,7 +1017,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
                 "day": state.effective.get(k) or r.model.date,
                 "country": r.model.country,
                 "key": k,
-                "title": r.model.title or _summary(r.model),
+                "title": r.model.title or decision_summary(r.model),
             }
             for k, r in reg.decisions.items()
         ),
@@ -1092,7 +1065,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         windows=windows,
         data_date=data_date,
         chart_issued=charts.bar_chart(
-            "Credits issued per year, by registry", issued_series, " tCO2e"
+            "Credits issued per year, by registry", issued_series, " tCO2e", ordered=True
         ),
         chart_status=charts.bar_chart("Projects by status (derived from decisions)", status_series),
         chart_scope=charts.bar_chart("Projects by sectoral scope", scope_series),
@@ -1144,11 +1117,11 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     d = datasets["issuances"]
     columns = [
         {"key": "project", "label": "Project", "kind": "link"},
-        {"key": "registry", "label": "Registry", "kind": ""},
+        {"key": "registry_name", "label": "Registry", "kind": ""},
         {"key": "account_holder", "label": "Account holder", "kind": ""},
         {"key": "quantity", "label": "Quantity", "kind": "number"},
-        {"key": "serial_start", "label": "Serial from", "kind": "number"},
-        {"key": "serial_end", "label": "Serial to", "kind": "number"},
+        {"key": "serial_start", "label": "Serial from", "kind": "serial"},
+        {"key": "serial_end", "label": "Serial to", "kind": "serial"},
         {"key": "issued_on", "label": "Issued", "kind": ""},
         {"key": "notified_on", "label": "Notified", "kind": ""},
     ]
@@ -1164,7 +1137,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         columns=columns,
         filters=[
             {"key": "country", "label": "Country"},
-            {"key": "registry", "label": "Registry"},
+            {"key": "registry_name", "label": "Registry"},
             {"key": "project", "label": "Project"},
         ],
         registries=sorted({r["country"] for r in d.rows}),

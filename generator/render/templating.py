@@ -13,7 +13,7 @@ import jinja2
 
 from generator.render import links, markdown
 from generator.render.prose import render_prose
-from generator.render.views import Views
+from generator.render.views import PUBLISHED_STATUSES, Views
 from generator.schema.base import display_version, shown_version
 
 
@@ -42,6 +42,7 @@ def environment() -> jinja2.Environment:
     env.filters["symbol"] = markdown.symbol
     env.filters["equation"] = markdown.equation
     env.filters["option"] = lambda o: f"Option {o}"
+    env.filters["published"] = lambda s: PUBLISHED_STATUSES.get(s, s)
     return env
 
 

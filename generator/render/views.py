@@ -108,14 +108,47 @@ class Views:
         repo = self.config.repository.rstrip("/")
         return f"{repo}/commit/{commit.sha}" if repo else ""
 
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decision_name(self, key: str) -> str:
+        """A decision as a reader names it: "4th JC meeting, 2016-09-29", "electronic decision
+        of 2018-03-12"; an unknown key as it is."""
+        record = self.registry.decisions.get(key)
+        if record is None:
+            return key
+        d = record.model
+        if d.meeting is not None:
+            n = d.meeting.ordinal
+            return f"{ordinal(n)} JC meeting, {d.date}" if n else f"JC meeting of {d.date}"
+        if d.form == "electronic":
+            return f"electronic decision of {d.date}"
+        return f"JC decision of {d.date}"
+
+    def item_name(self, ref: str) -> str:
+        """A decision item reference (`MN/2016-09-29-4th-jc#3`) as a reader names it."""
+        key, _, item = ref.partition("#")
+        name = self.decision_name(key)
+        if name == key:
+            return ref
+        return f"{name}, item {item}" if item else name
+
     # -- statuses ----------------------------------------------------------------------------
 
     def project_status(self, pid: str) -> str:
         return self.state.projects[pid].status_on()
 
     def version_status(self, key: str) -> str:
+        """A version's status as the public reads it.
+
+        **Why** "approval not recorded" and not "not approved": a version under an approved
+        methodology's id was approved by some JC decision; that the decision is missing from
+        the data is a coverage gap, not a fact about the version. A proposal is "proposed".
+        """
         history = self.state.versions.get(key)
-        return history.status_on() if history else "not approved"
+        status = history.status_on() if history else "not approved"
+        if status == "not approved":
+            return "proposed" if key[3:5] == "PM" else "approval not recorded"
+        return status
 
     def methodology_status(self, mid: str) -> str:
         record = self.registry.methodologies[mid]
@@ -161,7 +194,8 @@ class Views:
             steps.append(
                 Step(
                     p.validation.report_date,
-                    f"Validation report by {tpe} ({p.validation.opinion or 'opinion not recorded'})",
+                    f"Validation report by {self.tpe_name(tpe)} "
+                    f"({p.validation.opinion or 'opinion not recorded'})",
                     links.tpe(self.registry.tpe_slug(tpe) or tpe)
                     if self.registry.tpe_slug(tpe)
                     else "",
@@ -192,7 +226,7 @@ class Views:
                 steps.append(
                     Step(
                         m.verification.report_date,
-                        f"Verification by {m.verification.tpe}",
+                        f"Verification by {self.tpe_name(m.verification.tpe)}",
                         links.project(pid),
                         links.period_anchor(m.period.start, m.period.end),
                     )
@@ -206,6 +240,19 @@ class Views:
             act(a, "Issuance request withdrawn")
         for issuance in self.registry.issuances.get(pid, []):
             m = issuance.model
+            dated = any(
+                getattr(m, side) and getattr(m, side).issued_on for side in ("japan", "partner")
+            )
+            if not dated and m.reported_on:
+                amount = f"{m.total:,} t" if m.total is not None else "quantity not public"
+                joint = f", jointly with {', '.join(m.joint_with)}" if m.joint_with else ""
+                steps.append(
+                    Step(
+                        m.reported_on,
+                        f"Credits issued, reported on this date ({amount}{joint})",
+                        "issuances/index.md",
+                    )
+                )
             for side in ("japan", "partner"):
                 part = getattr(m, side)
                 if part and part.issued_on:
@@ -223,6 +270,15 @@ class Views:
         if history.withdrawn:
             act(history.withdrawn, "Project withdrawn")
         return sorted(steps, key=lambda s: (s.day or date.min, s.label))
+
+    def tpe_name(self, ref: str) -> str:
+        """A TPE reference (slug or designation number) → the organisation's legal name."""
+        slug = self.registry.tpe_slug(ref)
+        return self.registry.tpes[slug].model.legal_name if slug else ref
+
+    def decision_title(self, record: Record) -> str:
+        """A decision's published title, else what it decided."""
+        return record.model.title or decision_summary(record.model)
 
     def country_name(self, code: str) -> str:
         record = self.registry.countries.get(code)
@@ -294,6 +350,48 @@ class Views:
         if parts[1] == "decisions" and len(parts) == 4:
             return links.decision(f"{parts[2]}/{parts[3].removesuffix('.yaml')}")
         return None
+
+
+PUBLISHED_STATUSES = {
+    "registered": "registered",
+    "validation": "under validation",
+    "registration-request-withdrawn": "registration request withdrawn",
+    "withdrawn": "withdrawn",
+    "planned": "planned",
+}
+
+ITEM_TITLES = {
+    "adopt_rule_document": "Adoption of a rule document",
+    "approve_methodology": "Approval of a methodology",
+    "approve_methodology_with_revision": "Approval of a methodology with revision",
+    "reject_methodology": "Rejection of a proposed methodology",
+    "withdraw_methodology": "Withdrawal of a methodology",
+    "designate_tpe": "Designation of a third-party entity",
+    "suspend_tpe": "Suspension of a third-party entity",
+    "withdraw_tpe_designation": "Withdrawal of a TPE designation",
+    "no_objection_pin": "No objection to a planned project",
+    "register_project": "Registration of a project",
+    "notify_issuance": "Notification of issuance",
+    "approve_post_registration_change": "Approval of a post-registration change",
+    "renew_crediting_period": "Renewal of a crediting period",
+    "withdraw_registration_request": "Withdrawal of a registration request",
+    "withdraw_issuance_request": "Withdrawal of an issuance request",
+    "withdraw_project": "Withdrawal of a project",
+    "other": "Other decision",
+}
+
+
+def decision_summary(decision: Any) -> str:
+    """A decision without a published title, named by what it decided."""
+    kinds = sorted({ITEM_TITLES[i.type] for i in decision.items})
+    head = "Electronic decision" if decision.form == "electronic" else "Decision"
+    return f"{head}: " + "; ".join(k[0].lower() + k[1:] for k in kinds)
+
+
+def ordinal(n: int) -> str:
+    """1 → 1st, 2 → 2nd, 11 → 11th, 23 → 23rd."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def version_label(version: str | None) -> str:

@@ -93,6 +93,10 @@ def test_projects_index_filters_and_sorts(visit, bundled_url):
     assert rows(page) == (6, 6)
     first = page.locator(".jcm-index tbody tr td a").first
     assert first.text_content() == "MN001"
+    # figures as the pages print them: thousands separated; a value not recorded as —
+    cells = page.locator(".jcm-index tbody tr td.jcm-num").all_text_contents()
+    assert any(re.fullmatch(r"\d{1,3}(,\d{3})+", c) for c in cells), cells
+    assert all(c.strip() for c in page.locator(".jcm-index tbody td").all_text_contents())
     page.get_by_role("button", name="Project").click()  # sort by id, descending
     assert page.locator(".jcm-index tbody tr td a").first.text_content() == "MN006"
     choose(page, "Status", "All")
@@ -104,9 +108,9 @@ def test_projects_index_filters_and_sorts(visit, bundled_url):
     ("path", "label", "value", "expected"),
     [
         ("/decisions/", "Country", "Mongolia", 18),
-        ("/methodologies/", "Country", "MN", 4),
-        ("/tpes/", "Country", "VN", 8),
-        ("/issuances/", "Registry", "JP", 16),
+        ("/methodologies/", "Country", "Mongolia", 4),
+        ("/tpes/", "Country", "Viet Nam", 8),
+        ("/issuances/", "Registry", "Japan", 16),
     ],
 )
 def test_other_indexes_filter(visit, bundled_url, path, label, value, expected):

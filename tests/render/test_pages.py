@@ -162,6 +162,7 @@ _PRE = re.compile(r"<pre.*?</pre>", re.S)
 _CODE = re.compile(r"<code>(.*?)</code>", re.S)
 VISIBLE_DEFECTS = {
     "an empty table cell (not recorded shows as —)": re.compile(r"<td[^>]*>\s*</td>"),
+    "a table column without a heading": re.compile(r"<th[^>]*>\s*</th>"),
     "a backslash shown inside code": re.compile(r"<code>[^<]*\\[^<]*</code>"),
     "a backslash shown before a digit": re.compile(r"\\\d"),
     "a status said twice": re.compile(r"\b(registered|approved), \1\b"),

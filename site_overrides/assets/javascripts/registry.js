@@ -10,6 +10,15 @@
     return value === null || value === undefined ? "" : String(value);
   }
 
+  /* A value as the pages print it: counts with thousands separators, yes/no, "—" for none. */
+  function display(value, kind) {
+    if (value === null || value === undefined || value === "") return "\u2014";
+    if (value === true) return "yes";
+    if (value === false) return "no";
+    if (kind === "number" && typeof value === "number") return value.toLocaleString("en");
+    return String(value);
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) {
@@ -51,8 +60,9 @@
     fetch(root.getAttribute("data-source"))
       .then(function (r) { return r.json(); })
       .then(function (data) { self.rows = data.rows; self.build(); self.render(); })
-      .catch(function () {
-        root.appendChild(el("p", { text: "The table's data file could not be read." }));
+      .catch(function (error) {
+        console.error(error);  /* the browser tests fail on any console error */
+        root.appendChild(el("p", { text: "The table could not be built from its data file." }));
       });
   }
 
@@ -129,7 +139,7 @@
     var self = this;
     var rows = this.visible();
     var column = this.columns.filter(function (c) { return c.key === self.sortKey; })[0];
-    var numeric = column && column.kind === "number";
+    var numeric = column && (column.kind === "number" || column.kind === "serial");
     rows.sort(function (a, b) {
       var order = compare(text(a[self.sortKey]), text(b[self.sortKey]), numeric);
       return self.sortDesc ? -order : order;
@@ -141,8 +151,8 @@
     shown.forEach(function (row) {
       var tr = el("tr");
       self.columns.forEach(function (c) {
-        var value = text(row[c.key]);
-        var td = el("td", c.kind === "number" ? { class: "jcm-num" } : {});
+        var value = display(row[c.key], c.kind);
+        var td = el("td", c.kind === "number" || c.kind === "serial" ? { class: "jcm-num" } : {});
         if (c.kind === "link" && row.href) td.appendChild(el("a", { href: self.base + row.href, text: value }));
         else if (c.kind === "window") td.appendChild(el("span", { class: "jcm-window", "data-start": text(row.start), "data-end": text(row.end), text: value }));
         else td.textContent = value;
