@@ -16,7 +16,8 @@ def test_build_example_site_with_every_code_documented(tmp_path, capsys):
     for code in catalogue():
         assert f'id="{code.lower()}"' in page, code
     records = (out / "reference/records/index.html").read_text("utf-8")
-    assert "MonitoredValue" in records and "status_as_published" in records
+    assert "Monitored value" in records and 'id="monitoredvalue"' in records
+    assert "status_as_published" in records
 
 
 def test_failed_validation_leaves_the_previous_site(tmp_path, capsys):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import types
 import typing
 from datetime import date
@@ -86,8 +87,19 @@ def describe_type(tp: typing.Any) -> str:
     if tp is date:
         return "date (YYYY-MM-DD)"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return f"[{tp.__name__}](#{tp.__name__.lower()})"
+        return f"[{part_name(tp)}](#{tp.__name__.lower()})"
     return getattr(tp, "__name__", str(tp))
+
+
+_ACRONYMS = {"Tpe": "TPE", "Pin": "PIN", "Eia": "EIA", "Jc": "JC"}
+
+
+def part_name(model: type) -> str:
+    """A model's name as words: `JointCommittee` → "Joint committee", `DesignateTpe` →
+    "Designate TPE" (the anchor keeps the class name, as the JSON schemas do)."""
+    words = re.findall(r"[A-Z][a-z0-9]*", model.__name__) or [model.__name__]
+    shown = [_ACRONYMS.get(w, w if n == 0 else w.lower()) for n, w in enumerate(words)]
+    return " ".join(shown)
 
 
 def _example(field: FieldInfo) -> str:
@@ -128,4 +140,4 @@ def render_records_page() -> str:
                 "parts": [(p, inspect.cleandoc(p.__doc__ or ""), model_rows(p)) for p in parts],
             }
         )
-    return render_template("records.md.j2", kinds=kinds)
+    return render_template("records.md.j2", kinds=kinds, part_name=part_name)
