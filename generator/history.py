@@ -57,6 +57,31 @@ def git_output(root: Path, *args: str) -> str | None:
     return done.stdout
 
 
+def git_outputs(root: Path, *commands: list[str]) -> list[str | None]:
+    """The outputs of git commands run side by side in `root` (None for one that failed).
+
+    **Why** side by side: each walks the working tree; at 60,000 files that is a tenth of a
+    second or more each, spent mostly waiting on the file system.
+    """
+    try:
+        children = [
+            subprocess.Popen(
+                ["git", "-C", str(root), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            for args in commands
+        ]
+    except OSError:
+        return [None for _ in commands]
+    outputs: list[str | None] = []
+    for child in children:
+        out, _ = child.communicate()
+        outputs.append(out if child.returncode == 0 else None)
+    return outputs
+
+
 def read_history(root: Path) -> History:
     """The history of `<root>/data` in the git repository that holds it (empty if none)."""
     top = git_output(root, "rev-parse", "--show-toplevel")

@@ -268,3 +268,17 @@ def test_partitioned_run_equals_full_run_on_the_bundled_data(bundled: Path, tmp_
         assert full_tuple(got.findings) == want
     finally:
         git(root, "checkout", "-q", "--", ".")
+
+
+def test_partition_digests_kept_by_tree_are_the_listed_ones(clean: Path, tmp_path: Path):
+    """Digests found under the revision's data tree id equal those a fresh listing gives; a
+    revision that is not one gives None."""
+    from generator.partitions import blobs_at, digests_of, partition_digests_at
+
+    cache = Cache(tmp_path / "cache")
+    fresh = digests_of(blobs_at(clean, "HEAD"))
+    assert partition_digests_at(clean, "HEAD", cache) == fresh
+    hits = cache.hits
+    assert partition_digests_at(clean, "HEAD", cache) == fresh
+    assert cache.hits == hits + 1
+    assert partition_digests_at(clean, "no-such-revision", cache) is None

@@ -126,6 +126,5 @@ def partition_of(path: str) -> str | None:
     by mistake (an ID-COUNTRY finding); that lets one country be re-checked alone.
     """
     match = _PARTITION.match(path)
-    if match is None:
-        return None
-    return next(group for group in match.groups() if group)
+    # one named group per alternative, and only the one that matched takes part
+    return match[match.lastgroup] if match is not None and match.lastgroup else None
