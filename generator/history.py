@@ -48,13 +48,7 @@ class History:
 
 def git_output(root: Path, *args: str) -> str | None:
     """The output of a git command in `root`, or None when git or the revision is missing."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return done.stdout
+    return git_outputs(root, list(args))[0]
 
 
 def git_outputs(root: Path, *commands: list[str]) -> list[str | None]:

@@ -111,18 +111,12 @@ def partition_digest(files: Iterable[tuple[str, str]]) -> str:
     return key_of("partition", *lines)
 
 
-def grouped_by_partition(blobs: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """(path, blob) pairs by the partition that holds them; shared paths are left out."""
+def digests_of(blobs: dict[str, str]) -> dict[str, str]:
     grouped: dict[str, list[tuple[str, str]]] = {}
     for path, blob in blobs.items():
         part = partition_of(path)
         if part is not None:
             grouped.setdefault(part, []).append((path, blob))
-    return grouped
-
-
-def digests_of(blobs: dict[str, str]) -> dict[str, str]:
-    grouped = grouped_by_partition(blobs)
     return {part: partition_digest(files) for part, files in grouped.items()}
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.compute.totals import project_scope
 from generator.render import links
-from generator.render.views import ITEM_TITLES, Views, decision_summary, version_label
+from generator.render.views import ITEM_TITLES, Views, version_label
 from generator.schema.base import shown_version
 
 
@@ -46,11 +46,6 @@ def _s(values: list[Any]) -> str:
     return "; ".join(str(v) for v in values if v not in (None, ""))
 
 
-def _tpe_name(views: Views, ref: str | None) -> str | None:
-    slug = views.registry.tpe_slug(ref) if ref else None
-    return views.registry.tpes[slug].model.legal_name if slug else ref
-
-
 def projects(views: Views) -> Dataset:
     reg, state = views.registry, views.state
     rows = []
@@ -81,7 +76,7 @@ def projects(views: Views) -> Dataset:
                 "methodology_labels": _s([shown_version(a.methodology) for a in p.methodologies]),
                 "sectoral_scope": scope,
                 "tpe": reg.tpe_slug(tpe) if tpe else None,
-                "tpe_name": _tpe_name(views, tpe),
+                "tpe_name": views.tpe_name(tpe) if tpe else None,
                 "registered_on": history.registered.effective if history.registered else None,
                 "registered_year": history.registered.effective.year
                 if history.registered
@@ -225,7 +220,7 @@ def decisions(views: Views) -> Dataset:
                 "year": d.date.year,
                 "form": d.form,
                 "title": d.title or "",
-                "label": d.title or decision_summary(d),
+                "label": views.decision_title(record),
                 "items": len(d.items),
                 "item_types": _s(sorted({ITEM_TITLES[i.type] for i in d.items})),
                 "href": page_url(links.decision(key)),
@@ -357,9 +352,7 @@ def issuance_lines(views: Views) -> Dataset:
                         {
                             **base,
                             "registry": registry,
-                            "registry_name": "Japan"
-                            if side == "japan"
-                            else views.country_name(pid[:2]),
+                            "registry_name": views.side_name(side, pid[:2]),
                             "account_holder": line.account_holder if line else None,
                             "quantity": line.quantity if line else part.quantity,
                             "serial_start": line.serial.start if line and line.serial else None,

@@ -70,11 +70,32 @@ def _visible(match: re.Match[str]) -> str:
     return f"[U+{ord(match.group(0)):04X}]"
 
 
+_INERT = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#x27;",
+        **{ch: f"&#{ord(ch)};" for ch in "\\`*_{}[]()#|~!"},
+    }
+)
+
+
+def inline_html(value: object) -> str:
+    """Record text inside an inline HTML element on a Markdown page.
+
+    **Why** every Markdown character as an entity too: Python-Markdown still applies its
+    inline patterns (links, images, emphasis, table cells) to the text inside inline HTML,
+    so an escaped `[x](javascript:…)` there would become a link; an entity shows the same
+    character and is matched by no pattern.
+    """
+    return _BIDI.sub(_visible, str(value)).translate(_INERT)
+
+
 def code(value: object) -> str:
     """Record text shown as inline code."""
-    raw = html.escape(_BIDI.sub(_visible, str(value)), quote=True)
-    # a pipe would end a table cell even inside the element; its entity shows the same
-    return f"<code>{raw.replace('|', '&#124;')}</code>"
+    return f"<code>{inline_html(value)}</code>"
 
 
 def html_text(value: object) -> str:
@@ -118,8 +139,8 @@ def symbol(value: object) -> str:
     text = str(value)
     match = _SUBSCRIPT.match(text)
     if match:
-        return f"{html_text(match.group(1))}<sub>{html_text(match.group(2))}</sub>"
-    return html_text(text)
+        return f"{inline_html(match.group(1))}<sub>{inline_html(match.group(2))}</sub>"
+    return inline_html(text)
 
 
 _NAME = re.compile(r"\b([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+))?(\[i\])?")

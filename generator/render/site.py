@@ -20,7 +20,13 @@ from generator.render.codes import render_codes_page
 from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
 from generator.render.records import render_records_page
 from generator.render.templating import environment
-from generator.render.views import ITEM_TITLES, SiteConfig, Views, decision_summary, version_label
+from generator.render.views import (
+    ITEM_TITLES,
+    SiteConfig,
+    Views,
+    ordinal,
+    version_label,
+)
 from generator.schema.base import display_version
 
 
@@ -404,16 +410,10 @@ def _form_words(d: Any) -> str:
     if d.form == "unknown":
         return "Not known (the decision is recorded from a published list or report)"
     m = d.meeting
-    ordinal = f"{m.ordinal}{_suffix(m.ordinal)} " if m.ordinal else ""
+    number = f"{ordinal(m.ordinal)} " if m.ordinal else ""
     where = f" in {m.place}" if m.place else ""
     mode = f" ({m.mode})" if m.mode else ""
-    return f"{ordinal}meeting of the Joint Committee{where}{mode}"
-
-
-def _suffix(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{number}meeting of the Joint Committee{where}{mode}"
 
 
 def _item_title(item: Any) -> str:
@@ -483,7 +483,7 @@ def _item_body(views: Views, item: Any, L: links.Links) -> str:
         period = f", period {item.period.start} to {item.period.end}" if item.period else ""
         quantity = f": {item.quantity:,} tCO2e" if item.quantity is not None else ""
         lines = "".join(
-            f"\n    - {'Japan' if a.registry == 'japan' else t(views.country_name(item.project[:2]))}"
+            f"\n    - {t(views.side_name(a.registry, item.project[:2]))}"
             f"'s registry{', ' + t(a.account_holder) if a.account_holder else ''}: "
             f"{a.quantity:,}"
             for a in item.allocation
@@ -1017,7 +1017,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
                 "day": state.effective.get(k) or r.model.date,
                 "country": r.model.country,
                 "key": k,
-                "title": r.model.title or decision_summary(r.model),
+                "title": views.decision_title(r),
             }
             for k, r in reg.decisions.items()
         ),

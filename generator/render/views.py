@@ -256,11 +256,7 @@ class Views:
             for side in ("japan", "partner"):
                 part = getattr(m, side)
                 if part and part.issued_on:
-                    who = (
-                        "Japan's registry"
-                        if side == "japan"
-                        else f"{self.country_name(pid[:2])}'s registry"
-                    )
+                    who = f"{self.side_name(side, pid[:2])}'s registry"
                     amount = (
                         f"{part.total:,} t" if part.total is not None else "quantity not public"
                     )
@@ -279,6 +275,10 @@ class Views:
     def decision_title(self, record: Record) -> str:
         """A decision's published title, else what it decided."""
         return record.model.title or decision_summary(record.model)
+
+    def side_name(self, side: str, country: str) -> str:
+        """Whose side (`japan` or `partner`, of a country's JCM) as a reader names it."""
+        return "Japan" if side == "japan" else self.country_name(country)
 
     def country_name(self, code: str) -> str:
         record = self.registry.countries.get(code)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import markdown as python_markdown
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +27,7 @@ def test_a_numbered_line_start_is_escaped_after_its_digits():
 
 def test_a_message_shows_its_backticked_names_as_code_and_escapes_the_rest():
     shown = markdown.message("use `notified_on` and <b>bold</b> *here*")
-    assert shown == "use <code>notified_on</code> and &lt;b&gt;bold&lt;/b&gt; \\*here\\*"
+    assert shown == "use <code>notified&#95;on</code> and &lt;b&gt;bold&lt;/b&gt; \\*here\\*"
     assert markdown.message("`<script>`") == "<code>&lt;script&gt;</code>"
     assert markdown.message("an odd ` backtick") == "an odd \\` backtick"
     assert markdown.message(None) == ""
@@ -82,3 +86,16 @@ def test_a_filled_table_keeps_every_cell_and_leaves_none_empty(rows):
             if markdown.text(c).strip():
                 shown = as_html(markdown.text(c)).removeprefix("<p>").removesuffix("</p>")
                 assert f"<td>{shown.strip()}</td>" in html
+
+
+@pytest.mark.parametrize("show", [markdown.code, markdown.symbol, markdown.message])
+def test_text_inside_inline_html_makes_no_link_image_or_emphasis(show):
+    """Python-Markdown applies its inline patterns inside inline HTML too: record text shown
+    as code or as a symbol must reach the page with every Markdown character inert."""
+    hostile = "[x](javascript:alert(1)) ![i](http://e.test/i.png) __b__ *e* a|b"
+    value = f"`{hostile}`" if show is markdown.message else hostile + " `c`"
+    page = as_html(f"| a |\n|---|\n| {show(value)} |\n")
+    assert "<a " not in page and "<img" not in page and "<em>" not in page
+    assert "<strong>" not in page and page.count("<td>") == 1
+    shown = re.sub(r"<[^>]+>", "", page)
+    assert hostile in html.unescape(shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 
@@ -153,7 +154,7 @@ def test_the_codes_page_shows_patterns_as_findings_read_them():
     assert doubled, "the catalogue has a pattern with a literal brace"
     for entry in doubled:
         # as a reader sees it: backticked names are code elements, escapes are not shown
-        visible = re.sub(r"<[^>]+>", "", page).replace("\\", "")
+        visible = html.unescape(re.sub(r"<[^>]+>", "", page).replace("\\", ""))
         shown = entry.message.replace("{{", "{").replace("}}", "}").replace("`", "")
         assert shown in visible
 
