@@ -179,18 +179,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.coverage import format_coverage
-    from generator.pipeline import validate_root
-
     root = _root(args)
     if root is None:
         return 2
+    started = None
+    if args.changed_since:  # git lists the changes while the checks are imported
+        from generator.history import start_changes
+
+        started = start_changes(root, args.changed_since)
+    from generator.coverage import format_coverage
+    from generator.pipeline import validate_root
+
     cache = _cache(args, root)
     note = ""
     if args.changed_since:
         from generator.partitions import validate_changed
 
-        scoped = validate_changed(root, args.changed_since, cache)
+        scoped = validate_changed(root, args.changed_since, cache, started)
         if isinstance(scoped, str) and scoped.startswith("cannot compare"):
             print(f"jcm: {scoped}", file=sys.stderr)
             return 2

@@ -110,7 +110,7 @@ def _gh_prop(text: str) -> str:
 def catalogue() -> dict[str, CatalogueEntry]:
     """Every finding code, read from `findings_catalogue.yaml` (sorted by code)."""
     text = resources.files("generator").joinpath("findings_catalogue.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     entries = {}
     for family, codes in raw.items():
         for code, spec in codes.items():

@@ -19,7 +19,8 @@ conversion that logged, a failure, a copy that died) the engine converts itself.
 page is converted, a second copy renders every other page into the site with mkdocs' own page
 builder while the engine renders the rest; if that copy does not end quietly, the engine renders
 its pages again itself. The same tests hold the two-core site to the one-core one, byte for byte.
-Static files of a staged docs folder are hard-linked into the site rather than copied.
+Static files of a staged docs folder are hard-linked into the site rather than copied, and
+text no inline pattern can match skips them (`generator.inline_skip`).
 
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """
@@ -46,6 +47,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.cache import Cache, NoCache, key_of, pickled
 from generator.forked import can_fork, fork, reap
+from generator.inline_skip import InlineSkip
 
 ENV = "JCM_PAGE_CACHE_DIR"
 NAMESPACE = "page"
@@ -229,6 +231,8 @@ class PageCache(BasePlugin):
             repr(config["use_directory_urls"]),
             repr(config["validation"]),
         )
+        # the same HTML, faster (see generator.inline_skip); not in the salt: nothing changes
+        config["markdown_extensions"] = [*config["markdown_extensions"], InlineSkip()]
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:

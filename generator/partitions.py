@@ -25,7 +25,7 @@ from pathlib import Path
 from generator.cache import Cache, key_of
 from generator.dependencies import partition_of_ref, references
 from generator.findings import Finding
-from generator.history import git_output, git_outputs
+from generator.history import Started, git_output, start_changes
 from generator.load.paths import classify, partition_of
 from generator.load.registry import Loaded, Record, load_registry
 from generator.load.tree import WorkingTree
@@ -169,16 +169,15 @@ class Scoped:
     findings: list[Finding] = field(default_factory=list)
 
 
-def changed_paths(root: Path, rev: str) -> tuple[set[str], set[str]] | None:
-    """Files under data/ that differ between `rev` and the working tree: (present, deleted).
+def changed_paths(
+    root: Path, rev: str, started: Started | None = None
+) -> tuple[set[str], set[str]] | None:
+    """Files under data/ that differ between `rev` and the working tree: (present, deleted),
+    from the listing `started` (`generator.history.start_changes`), or one started now.
 
     Untracked files count, ignored ones too: a full run would load them all the same.
     """
-    diff, others = git_outputs(
-        root,
-        ["diff", "--name-status", "--no-renames", rev, "--", "data"],
-        ["ls-files", "--others", "--", "data"],
-    )
+    diff, others = (started or start_changes(root, rev)).outputs()
     if diff is None or others is None:
         return None
     present = {line for line in others.splitlines() if line.strip()}
@@ -237,11 +236,14 @@ def partition_digests_at(root: Path, rev: str, cache: Cache) -> dict[str, str] |
     return digests
 
 
-def validate_changed(root: Path, rev: str, cache: Cache) -> Scoped | str:
-    """Check what changed since `rev` by partitions; a reason string when a full run is needed."""
+def validate_changed(
+    root: Path, rev: str, cache: Cache, started: Started | None = None
+) -> Scoped | str:
+    """Check what changed since `rev` by partitions; a reason string when a full run is needed.
+    `started`: the listing of changes, if the caller started it (see `changed_paths`)."""
     from generator.diff import affected
 
-    changes = changed_paths(root, rev)
+    changes = changed_paths(root, rev, started)
     at_rev = partition_digests_at(root, rev, cache) if changes is not None else None
     if changes is None or at_rev is None:
         return f"cannot compare with {rev!r} (is it a git revision?)"

@@ -282,3 +282,24 @@ def test_partition_digests_kept_by_tree_are_the_listed_ones(clean: Path, tmp_pat
     assert partition_digests_at(clean, "HEAD", cache) == fresh
     assert cache.hits == hits + 1
     assert partition_digests_at(clean, "no-such-revision", cache) is None
+
+
+def test_a_listing_started_early_is_the_listing(clean: Path, tmp_path: Path, monkeypatch):
+    """The CLI starts git's listing of changes before it imports the checks: the listing it
+    hands over is the one `changed_paths` makes itself; git missing means no comparison."""
+    from generator.history import start_changes
+
+    SCENARIOS["project title"](clean)
+    (clean / "data/projects/NEW.yaml").write_text("id: NEW\n")
+    started = start_changes(clean, "HEAD")
+    assert changed_paths(clean, "HEAD", started) == changed_paths(clean, "HEAD")
+    assert "data/projects/NEW.yaml" in changed_paths(clean, "HEAD")[0]
+
+    def no_git(*args, **kwargs):
+        raise OSError("git: not found")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(subprocess, "Popen", no_git)
+        assert changed_paths(clean, "HEAD") is None
+        scoped = validate_changed(clean, "HEAD", Cache(tmp_path / "cache"))
+    assert scoped.startswith("cannot compare")

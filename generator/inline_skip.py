@@ -1,0 +1,89 @@
+"""A Markdown extension that spares the inline patterns text none of them can match.
+
+Python-Markdown tries each of its inline patterns (code, escapes, links, images, autolinks,
+line breaks, inline HTML, entities, emphasis) on every run of text, one regular expression
+after another, even on a table cell that reads `2019-01-21` or `Synthetic Host Company 49`.
+At registry scale that is a quarter of the site engine's conversion time. Every one of those
+patterns needs a character of its own to match (a backtick, a backslash, `[`, `<`, `&`, a
+delimiter such as `*` or `_`, or two spaces before a line end); text holding none of them
+comes out of the patterns unchanged, so it is passed through as it is.
+
+**Why** it is exact: the skip is taken only when the registered inline patterns are exactly
+the ones whose characters are listed here, with the same regular expressions (checked when the
+first page is converted). Any other pattern (an extension adding one, a new Python-Markdown
+release changing one) turns the skip off for that converter, and every text goes through the
+patterns as before. `tests/test_inline_skip.py` converts the registry's pages both ways and
+compares the HTML byte for byte.
+
+Added by `generator.page_cache` in the site engine's process, never named in `mkdocs.yml`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown import inlinepatterns as ip
+from markdown.extensions import Extension
+from markdown.treeprocessors import InlineProcessor
+
+# name → (class, regular expression, the characters one of its matches must hold)
+_KNOWN: dict[str, tuple[type, str | None, str]] = {
+    "backtick": (ip.BacktickInlineProcessor, ip.BACKTICK_RE, "`"),
+    "escape": (ip.EscapeInlineProcessor, ip.ESCAPE_RE, "\\"),
+    "reference": (ip.ReferenceInlineProcessor, ip.REFERENCE_RE, "["),
+    "link": (ip.LinkInlineProcessor, ip.LINK_RE, "["),
+    "image_link": (ip.ImageInlineProcessor, ip.IMAGE_LINK_RE, "["),
+    "image_reference": (ip.ImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, "["),
+    "short_reference": (ip.ShortReferenceInlineProcessor, ip.REFERENCE_RE, "["),
+    "short_image_ref": (ip.ShortImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, "["),
+    "autolink": (ip.AutolinkInlineProcessor, ip.AUTOLINK_RE, "<"),
+    "automail": (ip.AutomailInlineProcessor, ip.AUTOMAIL_RE, "<"),
+    "linebreak": (ip.SubstituteTagInlineProcessor, ip.LINE_BREAK_RE, ""),
+    "html": (ip.HtmlInlineProcessor, ip.HTML_RE, "<"),
+    "entity": (ip.HtmlInlineProcessor, ip.ENTITY_RE, "&"),
+    "em_strong": (ip.DelimiterProcessor, None, ""),
+}
+_NEVER = "(?!)"
+
+
+def may_match(patterns: Any) -> re.Pattern[str] | None:
+    """A regular expression that finds, in a text, a character some inline pattern needs;
+    None when the registered patterns are not all known ones (then nothing is skipped)."""
+    needed: set[str] = set()
+    for name, pattern in patterns._data.items():
+        known = _KNOWN.get(name)
+        if known is None or type(pattern) is not known[0]:
+            return None
+        if known[1] is None:  # the delimiters: their tokens are the characters
+            needed.update("".join(pattern.delimiters))
+            continue
+        if pattern.compiled_re.pattern != known[1] or pattern.compiled_re.flags != _FLAGS:
+            return None
+        needed.update(known[2])
+    characters = "[" + "".join(re.escape(c) for c in sorted(needed)) + "]" if needed else _NEVER
+    return re.compile(f"{characters}|{ip.LINE_BREAK_RE}")
+
+
+_FLAGS = re.compile("", re.DOTALL).flags
+
+
+class SkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline processor, passing through text no pattern can match."""
+
+    _check: re.Pattern[str] | bool | None = False  # False: not yet decided
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        check = self._check
+        if check is False:
+            check = self._check = may_match(self.inlinePatterns)
+        if check is not None and check.search(data) is None:
+            return data
+        return InlineProcessor._InlineProcessor__handleInline(self, data, patternIndex)  # type: ignore[attr-defined]
+
+
+class InlineSkip(Extension):
+    """Replaces the 'inline' tree processor with `SkippingInlineProcessor` (same priority)."""
+
+    def extendMarkdown(self, md: Any) -> None:
+        md.treeprocessors.register(SkippingInlineProcessor(md), "inline", 20)

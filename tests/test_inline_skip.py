@@ -1,0 +1,158 @@
+"""The inline skip gives the HTML Python-Markdown gives, on the registry's pages and on text
+made to trip it, and turns itself off for patterns it does not know."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import markdown
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown.treeprocessors import InlineProcessor
+
+from generator.inline_skip import InlineSkip, SkippingInlineProcessor, may_match
+from tests.conftest import ROOT
+
+
+def site_extensions() -> tuple[list[str], dict]:
+    """The Markdown extensions and their settings, as the site's mkdocs.yml names them."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    names, settings = [], {}
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict):
+            ((name, options),) = entry.items()
+            names.append(name)
+            settings[name] = options or {}
+        else:
+            names.append(entry)
+    return names, settings
+
+
+@cache
+def converter(skip: bool, extra: tuple = ()) -> markdown.Markdown:
+    names, settings = site_extensions()
+    extensions = [*names, *extra, *([InlineSkip()] if skip else [])]
+    return markdown.Markdown(extensions=extensions, extension_configs=settings)
+
+
+def convert(text: str, skip: bool, extra: tuple = ()) -> str:
+    return converter(skip, extra).reset().convert(text)
+
+
+def test_the_site_markdown_takes_the_skip():
+    """With the site's own extensions every pattern is known: the skip is on (if a new
+    Python-Markdown changed a pattern, this says the speed-up is gone)."""
+    names, settings = site_extensions()
+    md = markdown.Markdown(extensions=[*names, InlineSkip()], extension_configs=settings)
+    assert isinstance(md.treeprocessors["inline"], SkippingInlineProcessor)
+    check = may_match(md.inlinePatterns)
+    assert check is not None
+    for text in ["`x`", "a\\*", "[a](b)", "![i](j)", "<b>", "&amp;", "*e*", "_e_", "a  \nb"]:
+        assert check.search(text), text
+    assert check.search("Synthetic Host Company 49, 2019-01-21: 4,811 tCO2e (positive)") is None
+
+
+def test_plain_text_skips_the_patterns(monkeypatch):
+    calls = []
+    original = InlineProcessor._InlineProcessor__handleInline
+
+    def counting(self, data, patternIndex=0):
+        calls.append(data)
+        return original(self, data, patternIndex)
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__handleInline", counting)
+    assert convert("| A | B |\n|---|---|\n| 2019 | plain words |\n", skip=True)
+    assert calls == []
+    assert convert("| A | B |\n|---|---|\n| 2019 | [a](b.md) |\n", skip=True)
+    assert calls == ["[a](b.md)"]
+
+
+def test_every_page_of_three_registries_converts_the_same(tmp_path):
+    from tests.render.test_pages import every_source
+
+    pages = {
+        f"content/{path.relative_to(ROOT / 'content').as_posix()}": path.read_text("utf-8")
+        for path in sorted((ROOT / "content").rglob("*.md"))
+    }
+    for name, source in every_source(tmp_path).items():
+        pages.update({f"{name}:{path}": text for path, text in source.pages.items()})
+    assert len(pages) > 400
+    differ = [path for path, text in pages.items() if convert(text, True) != convert(text, False)]
+    assert not differ
+
+
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "0",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "|",
+        "-",
+        ":",
+        ".",
+        "(",
+        ")",
+        "#",
+        "{",
+        "}",
+        "`",
+        "``",
+        "\\",
+        "[",
+        "]",
+        "!",
+        "<",
+        ">",
+        "&",
+        ";",
+        "*",
+        "**",
+        "_",
+        "__",
+        "~",
+        "=",
+        "é",
+        "—",
+        "http://x.org",
+        "a@b.c",
+        "&amp;",
+        "<b>",
+        "</b>",
+        "[t](u.md)",
+        "{: #i }",
+        "\n| A | B |\n|---|---|\n| ",
+        " | ",
+        "\n- ",
+        "\n1. ",
+        "\n    ",
+        "\n> ",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_converts_the_same(text):
+    assert convert(text, skip=True) == convert(text, skip=False)
+
+
+def test_an_unknown_pattern_turns_the_skip_off():
+    text = "a ==marked== word and ~~gone~~"
+    with_skip = convert(text, True, ("pymdownx.mark", "pymdownx.tilde"))
+    assert "<mark>marked</mark>" in with_skip
+    assert with_skip == convert(text, False, ("pymdownx.mark", "pymdownx.tilde"))
+    md = markdown.Markdown(extensions=["pymdownx.mark", InlineSkip()])
+    assert may_match(md.inlinePatterns) is None
+
+
+def test_a_changed_pattern_turns_the_skip_off():
+    md = markdown.Markdown(extensions=[InlineSkip()])
+    assert may_match(md.inlinePatterns) is not None
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    md.inlinePatterns.register(LinkInlineProcessor(r"\(", md), "link", 160)
+    assert may_match(md.inlinePatterns) is None
