@@ -83,7 +83,19 @@ class SkippingInlineProcessor(InlineProcessor):
 
 
 class InlineSkip(Extension):
-    """Replaces the 'inline' tree processor with `SkippingInlineProcessor` (same priority)."""
+    """Replaces Python-Markdown's own 'inline' tree processor with `SkippingInlineProcessor`,
+    at the same priority; one another extension put in its place is left alone."""
 
     def extendMarkdown(self, md: Any) -> None:
-        md.treeprocessors.register(SkippingInlineProcessor(md), "inline", 20)
+        if "inline" not in md.treeprocessors:
+            return
+        if type(md.treeprocessors["inline"]) is not InlineProcessor:
+            return
+        priority = next(
+            item.priority for item in md.treeprocessors._priority if item.name == "inline"
+        )
+        md.treeprocessors.register(SkippingInlineProcessor(md), "inline", priority)
+
+    def __repr__(self) -> str:
+        """Stable across processes: mkdocs settings are part of cache keys."""
+        return "InlineSkip()"

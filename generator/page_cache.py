@@ -223,16 +223,19 @@ class PageCache(BasePlugin):
         self._salt = ""
 
     def on_config(self, config: Any) -> Any:
+        """The cache's salt from the engine's settings, then the inline skip added (the same
+        HTML, faster: see generator.inline_skip, so not part of the salt)."""
         versions = [f"{name}=={metadata.version(name)}" for name in _ENGINE]
         self._salt = key_of(
             *versions,
-            repr(config["markdown_extensions"]),
+            repr([e for e in config["markdown_extensions"] if not isinstance(e, InlineSkip)]),
             repr(sorted((config["mdx_configs"] or {}).items(), key=lambda kv: kv[0])),
             repr(config["use_directory_urls"]),
             repr(config["validation"]),
         )
-        # the same HTML, faster (see generator.inline_skip); not in the salt: nothing changes
-        config["markdown_extensions"] = [*config["markdown_extensions"], InlineSkip()]
+        extensions = config["markdown_extensions"]
+        if not any(isinstance(e, InlineSkip) for e in extensions):
+            config["markdown_extensions"] = [*extensions, InlineSkip()]
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:

@@ -156,3 +156,36 @@ def test_a_changed_pattern_turns_the_skip_off():
 
     md.inlinePatterns.register(LinkInlineProcessor(r"\(", md), "link", 160)
     assert may_match(md.inlinePatterns) is None
+
+
+def test_another_inline_processor_is_left_in_place():
+    from markdown.extensions import Extension
+
+    class Own(InlineProcessor):
+        pass
+
+    class Replaces(Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(Own(md), "inline", 20)
+
+    md = markdown.Markdown(extensions=[Replaces(), InlineSkip()])
+    assert type(md.treeprocessors["inline"]) is Own
+    md = markdown.Markdown(extensions=[InlineSkip()])
+    assert type(md.treeprocessors["inline"]) is SkippingInlineProcessor
+
+
+def test_the_page_cache_adds_the_skip_once_and_keeps_its_salt(tmp_path):
+    """The engine's settings name the cache's entries: adding the skip, once or again, leaves
+    the salt as a configuration without it gives (and the same in every process)."""
+    from mkdocs.config import load_config
+
+    from generator.page_cache import PageCache
+
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path))
+    first = PageCache(None)
+    first.on_config(config)
+    again = PageCache(None)
+    again.on_config(config)
+    assert sum(isinstance(e, InlineSkip) for e in config["markdown_extensions"]) == 1
+    assert first._salt == again._salt
+    assert repr(InlineSkip()) == "InlineSkip()"

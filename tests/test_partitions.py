@@ -284,22 +284,27 @@ def test_partition_digests_kept_by_tree_are_the_listed_ones(clean: Path, tmp_pat
     assert partition_digests_at(clean, "no-such-revision", cache) is None
 
 
-def test_a_listing_started_early_is_the_listing(clean: Path, tmp_path: Path, monkeypatch):
+def test_a_listing_started_early_is_the_listing(clean: Path, tmp_path: Path, monkeypatch, capsys):
     """The CLI starts git's listing of changes before it imports the checks: the listing it
-    hands over is the one `changed_paths` makes itself; git missing means no comparison."""
+    hands over is the one used (no second git run), and equals a fresh one; git missing or a
+    revision that is not one means no comparison."""
     from generator.history import start_changes
 
     SCENARIOS["project title"](clean)
     (clean / "data/projects/NEW.yaml").write_text("id: NEW\n")
+    fresh = changed_paths(clean, "HEAD")
+    assert "data/projects/NEW.yaml" in fresh[0]
     started = start_changes(clean, "HEAD")
-    assert changed_paths(clean, "HEAD", started) == changed_paths(clean, "HEAD")
-    assert "data/projects/NEW.yaml" in changed_paths(clean, "HEAD")[0]
 
     def no_git(*args, **kwargs):
         raise OSError("git: not found")
 
     with monkeypatch.context() as patch:
         patch.setattr(subprocess, "Popen", no_git)
+        assert changed_paths(clean, "HEAD", started) == fresh
         assert changed_paths(clean, "HEAD") is None
         scoped = validate_changed(clean, "HEAD", Cache(tmp_path / "cache"))
     assert scoped.startswith("cannot compare")
+    args = ["validate", "--root", str(clean), "--cache-dir", str(tmp_path / "cache")]
+    assert main([*args, "--changed-since", "no-such-revision"]) == 2
+    assert "cannot compare with 'no-such-revision'" in capsys.readouterr().err

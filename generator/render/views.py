@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from generator.pipeline import Validation
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "incomplete": 2}
+SHOWN_PLACES = 12
+"""Decimal places a page shows of a figure before it cuts it with "…" (see `Views.number`)."""
 
 
 @dataclass(frozen=True)
@@ -286,17 +288,23 @@ class Views:
 
     # -- figures -----------------------------------------------------------------------------
 
+    shown_places = SHOWN_PLACES
+
     @staticmethod
     def number(value: Any, places: int | None = None) -> str:
+        """A figure as a reader reads it: thousands separated, no trailing zeros, and a decimal
+        that runs on (a division that does not end, kept to 60 digits) cut after
+        `SHOWN_PLACES` places with "…"; the data files give every digit."""
         if value is None:
             return "—"
         if isinstance(value, Decimal):
             if places is not None:
                 value = value.quantize(Decimal(1).scaleb(-places))
-            text = format(value, ",f")
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return text
+            whole, _, fraction = format(value, ",f").partition(".")
+            fraction = fraction.rstrip("0")
+            if len(fraction) > SHOWN_PLACES:
+                return f"{whole}.{fraction[:SHOWN_PLACES]}…"
+            return f"{whole}.{fraction}" if fraction else whole
         if isinstance(value, int):
             return f"{value:,}"
         return str(value)

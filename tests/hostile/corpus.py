@@ -28,7 +28,8 @@ def escaped_cases() -> list[dict]:
 
 
 def build_registry(root: Path) -> Path:
-    """The example registry with hostile text in titles, names, texts, notes and sources."""
+    """The example registry with hostile text in titles, names, texts, notes, sources and
+    methodology symbols."""
     shutil.copytree(FIXTURES / "example", root)
     data = root / "data"
     texts = [c["text"] for c in escaped_cases()]
@@ -94,6 +95,13 @@ def build_registry(root: Path) -> Path:
         "title: Installation of Solar PV System (fictional)",
         f"title: {_q('Methodology ' + joined)}",
     )
+    by_id = {c["id"]: c["text"] for c in escaped_cases()}
+    for symbol, case in [
+        ("EG_{i,p}", "javascript-link"),
+        ("EC_{aux,p}", "markdown-injection"),
+        ("EF_{RE}", "attribute-list"),
+    ]:  # symbols are free text shown inside inline HTML on the methodology page
+        sub("methodologies/XA_AM001.yaml", f'- symbol: "{symbol}"', f"- symbol: {_q(by_id[case])}")
     sub(
         "tpes/example-assurance.yaml",
         "legal_name: Example Assurance Organization",
