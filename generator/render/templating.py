@@ -13,7 +13,7 @@ import jinja2
 
 from generator.render import links, markdown
 from generator.render.prose import render_prose
-from generator.render.views import PUBLISHED_STATUSES, Views
+from generator.render.views import PUBLISHED_STATUSES, Views, field_words
 from generator.schema.base import display_version, shown_version
 
 
@@ -38,6 +38,7 @@ def environment() -> jinja2.Environment:
     env.filters["ver"] = display_version
     env.filters["ref"] = shown_version
     env.filters["num"] = Views.number
+    env.filters["field"] = field_words
     env.filters["prose"] = render_prose
     env.filters["symbol"] = markdown.symbol
     env.filters["equation"] = markdown.equation

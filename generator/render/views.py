@@ -7,6 +7,7 @@ computes a figure; it gathers what the state fold and the compute stage produced
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -400,6 +401,38 @@ def ordinal(n: int) -> str:
     """1 → 1st, 2 → 2nd, 11 → 11th, 23 → 23rd."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
+_WORDS_AS_WRITTEN = {
+    "tpe": "TPE",
+    "pdd": "PDD",
+    "jc": "JC",
+    "pin": "PIN",
+    "eia": "EIA",
+    "japan": "Japan",
+    "co2": "CO2",
+    "url": "URL",
+}
+
+
+def field_words(path: str, capital: bool = False) -> str:
+    """A field path as words: `instrument.signed_on` → "instrument, signed on",
+    `location.sites[0].latitude` → "location, site 1, latitude" (list items counted from 1);
+    `capital`: the first letter a capital, to open a sentence."""
+    parts = []
+    for name in path.split("."):
+        match = _PATH_PART.fullmatch(name)
+        if match is None:
+            parts.append(name)
+            continue
+        word = " ".join(_WORDS_AS_WRITTEN.get(w, w) for w in match.group(1).split("_") if w)
+        indexes = [int(i) + 1 for i in re.findall(r"\d+", match.group(2))]
+        if indexes and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        parts.append(" ".join([word, *map(str, indexes)]))
+    words = ", ".join(parts)
+    return words[:1].upper() + words[1:] if capital else words
 
 
 def version_label(version: str | None) -> str:

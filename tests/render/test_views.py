@@ -1,14 +1,15 @@
-"""Figures as the pages show them (`Views.number`)."""
+"""Figures and field paths as the pages show them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.compute.expressions import EXACT
-from generator.render.views import SHOWN_PLACES, Views
+from generator.render.views import SHOWN_PLACES, Views, field_words
 
 
 def test_figures_read_as_written():
@@ -43,3 +44,23 @@ def test_shown_digits_are_the_value_s_own(value):
     else:
         assert shown == exact
         assert len(shown.partition(".")[2]) <= SHOWN_PLACES
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("date", "date"),
+        ("instrument.signed_on", "instrument, signed on"),
+        ("location.sites[0].latitude", "location, site 1, latitude"),
+        ("items[1].version", "item 2, version"),
+        ("related[0]", "related 1"),
+        ("participants.partner", "participants, partner"),
+        ("validation.tpe", "validation, TPE"),
+        ("address", "address"),
+        ("grid.loss[2][0]", "grid, loss 3 1"),
+        ("contribution_from_japan.description", "contribution from Japan, description"),
+    ],
+)
+def test_field_paths_read_as_words(path, words):
+    assert field_words(path) == words
+    assert field_words(path, capital=True) == words[0].upper() + words[1:]
