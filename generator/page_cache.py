@@ -20,7 +20,8 @@ page is converted, a second copy renders every other page into the site with mkd
 builder while the engine renders the rest; if that copy does not end quietly, the engine renders
 its pages again itself. The same tests hold the two-core site to the one-core one, byte for byte.
 Static files of a staged docs folder are hard-linked into the site rather than copied, and
-text no inline pattern can match skips them (`generator.inline_skip`).
+text no inline pattern can match skips them (`generator.inline_skip`), and the theme's
+navigation is rendered once for the pages that would render it alike (`generator.nav_cache`).
 
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """
@@ -48,6 +49,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from generator.cache import Cache, NoCache, key_of, pickled
 from generator.forked import can_fork, fork, reap
 from generator.inline_skip import InlineSkip
+from generator.nav_cache import NavCache
 
 ENV = "JCM_PAGE_CACHE_DIR"
 NAMESPACE = "page"
@@ -215,6 +217,7 @@ class PageCache(BasePlugin):
         self.writer: _Writer | None = None
         self._nav: Any = None
         self._templates: dict[str, Any] = {}
+        self.nav_cache: NavCache | None = None
         self.pending: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.hits = 0
@@ -302,14 +305,19 @@ class PageCache(BasePlugin):
         and have the engine skip those (an empty template: mkdocs writes nothing for them)."""
         self._stop_helper()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        if not self._can_share() or len(pages) < 2 or self._nav is None:
+        share = self._can_share() and len(pages) >= 2 and self._nav is not None
+        if share:  # before the navigation is wrapped: a new loader loads templates anew
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_ELSEWHERE: ""}), env.loader])
+        if self._nav is not None:
+            self.nav_cache = NavCache(self._nav, config)
+            self.nav_cache.install(env, config)
+        if not share:
             return env
         shared = _copy_share(pages)
         self.writer = _Writer(shared, config, files, self._nav, env)
         for page in shared:
             self._templates[page.file.src_uri] = page.meta.get("template")
             page.meta["template"] = _ELSEWHERE
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_ELSEWHERE: ""}), env.loader])
         self._env, self._files = env, files
         builder = logging.getLogger("mkdocs.commands.build")
         if not any(isinstance(f, _Elsewhere) for f in builder.filters):

@@ -149,6 +149,7 @@ def test_two_cores_build_the_site_one_core_builds(staged, tmp_path, monkeypatch)
     one = _build_docs(staged, tmp_path / "one", parallel=False)
     two = _build_docs(staged, tmp_path / "two", parallel=True, link_static=True)
     assert one.handed == 0
+    assert one.nav_cache.hits > _page_count(staged) // 2, "record pages share their navigation"
     assert two.handed == _page_count(staged) // 2, "the copy converted every other page"
     assert digests(tmp_path / "plain") == digests(tmp_path / "one") == digests(tmp_path / "two")
     linked = tmp_path / "two" / "api" / "v1" / "projects.json"

@@ -1,0 +1,89 @@
+"""The theme's navigation, rendered once for all the pages that would render it alike.
+
+mkdocs-material renders the site navigation (`partials/nav.html`) into every page: about an
+eighth of the site engine's time at registry scale. A record page is not in the navigation,
+so nothing in it is active, and what differs from one such page to another is only where its
+links point from that page. Pages outside the navigation whose links to every navigation
+target (and the logo) are the same get the same HTML: it is rendered for the first of them
+and reused for the others. Pages in the navigation are rendered as always.
+
+**Why** it is exact: the navigation templates look at the page only through the `url` filter
+(mkdocs' `normalize_url`, with the page and the base URL, which the key holds for every
+address the navigation links to) and through comparisons with the navigation's own pages,
+all false for a page outside it. `tests/test_page_cache.py` builds a registry with and without
+it and compares every file; `tests/test_nav_cache.py` checks that the reuse happens.
+
+Installed by `generator.page_cache` in the site engine's process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jinja2
+from mkdocs.utils import normalize_url
+
+TEMPLATE = "partials/nav.html"
+
+
+def _addresses(nav: Any, config: Any) -> list[str]:
+    """Every address the navigation links to, in a fixed order."""
+    found: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items:
+            url = getattr(item, "url", None)
+            if url is not None:
+                found.append(str(url))
+            walk(getattr(item, "children", None) or [])
+
+    walk(nav.items)
+    if nav.homepage is not None:
+        found.append(str(nav.homepage.url))
+    for extra in (config.extra.get("homepage"), config.theme.get("logo")):
+        if extra:
+            found.append(str(extra))
+    return found
+
+
+class NavCache:
+    """Wraps the theme's navigation template in a Jinja environment (see the module doc)."""
+
+    def __init__(self, nav: Any, config: Any) -> None:
+        self.addresses = _addresses(nav, config)
+        self.in_nav = {page.file.src_uri for page in nav.pages}
+        self.kept: dict[tuple, str] = {}
+        self.hits = 0
+
+    def key(self, context: Any) -> tuple | None:
+        page, base = context.get("page"), context.get("base_url", "")
+        if page is None or page.file.src_uri in self.in_nav:
+            return None
+        return (base, *(normalize_url(u, page=page, base=base) for u in self.addresses))
+
+    def install(self, env: Any, config: Any) -> bool:
+        """Wrap mkdocs-material's navigation template (the one this is known to be exact for);
+        False, and nothing changed, with any other theme."""
+        if config.theme.name != "material":
+            return False
+        try:
+            template = env.get_template(TEMPLATE)
+        except jinja2.TemplateNotFound:
+            return False
+        render = template.root_render_func
+
+        def cached(context: Any) -> Iterator[str]:
+            key = self.key(context)
+            if key is None:
+                yield from render(context)
+                return
+            html = self.kept.get(key)
+            if html is None:
+                html = self.kept[key] = "".join(render(context))
+            else:
+                self.hits += 1
+            yield html
+
+        template.root_render_func = cached
+        return True
