@@ -5,7 +5,8 @@ eighth of the site engine's time at registry scale. A record page is not in the 
 so nothing in it is active, and what differs from one such page to another is only where its
 links point from that page. Pages outside the navigation whose links to every navigation
 target (and the logo) are the same get the same HTML: it is rendered for the first of them
-and reused for the others. Pages in the navigation are rendered as always.
+and reused for the others. Pages in the navigation are rendered as always, and nothing is
+shared when a plugin or an override of the theme's navigation partials could change them.
 
 **Why** it is exact: the navigation templates look at the page only through the `url` filter
 (mkdocs' `normalize_url`, with the page and the base URL, which the key holds for every
@@ -18,13 +19,23 @@ Installed by `generator.page_cache` in the site engine's process.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import jinja2
+import material
 from mkdocs.utils import normalize_url
 
 TEMPLATE = "partials/nav.html"
+_PARTIALS = (
+    TEMPLATE,
+    "partials/nav-item.html",
+    "partials/logo.html",
+    "partials/source.html",
+    "partials/toc.html",
+    "partials/toc-item.html",
+)
 
 
 def _addresses(nav: Any, config: Any) -> list[str]:
@@ -51,6 +62,7 @@ class NavCache:
     """Wraps the theme's navigation template in a Jinja environment (see the module doc)."""
 
     def __init__(self, nav: Any, config: Any) -> None:
+        self.nav = nav
         self.addresses = _addresses(nav, config)
         self.in_nav = {page.file.src_uri for page in nav.pages}
         self.kept: dict[tuple, str] = {}
@@ -58,17 +70,21 @@ class NavCache:
 
     def key(self, context: Any) -> tuple | None:
         page, base = context.get("page"), context.get("base_url", "")
-        if page is None or page.file.src_uri in self.in_nav:
+        if page is None or page.file.src_uri in self.in_nav or context.get("nav") is not self.nav:
             return None
         return (base, *(normalize_url(u, page=page, base=base) for u in self.addresses))
 
     def install(self, env: Any, config: Any) -> bool:
         """Wrap mkdocs-material's navigation template (the one this is known to be exact for);
         False, and nothing changed, with any other theme."""
-        if config.theme.name != "material":
+        if config.theme.name != "material" or set(config.plugins) - {"jcm-page-cache"}:
             return False
+        own = os.path.dirname(material.__file__) + os.sep
         try:
             template = env.get_template(TEMPLATE)
+            for name in _PARTIALS:  # an operator's override of any of them: no sharing
+                if not env.loader.get_source(env, name)[1].startswith(own):
+                    return False
         except jinja2.TemplateNotFound:
             return False
         render = template.root_render_func

@@ -36,7 +36,10 @@ def _docs(tmp_path: Path) -> Path:
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
-        (REPOSITORY / "mkdocs.yml").read_text("utf-8").split("\nnav:\n")[0]
+        (REPOSITORY / "mkdocs.yml")
+        .read_text("utf-8")
+        .split("\nnav:\n")[0]
+        .replace("custom_dir: site_overrides", f"custom_dir: {REPOSITORY / 'site_overrides'}")
         + "\nnav:\n  - Home: index.md\n  - Projects: projects/index.md\n"
         "  - Places:\n      - Countries: countries/index.md\n      - About: about.md\n",
         encoding="utf-8",
@@ -49,7 +52,6 @@ def _build(tmp_path: Path, site: str, **plugin):
         str(tmp_path / "mkdocs.yml"),
         docs_dir=str(tmp_path / "docs"),
         site_dir=str(tmp_path / site),
-        theme={"name": "material", "custom_dir": str(REPOSITORY / "site_overrides")},
     )
     installed = install(config, None, **plugin) if plugin else None
     mkdocs_build(config)
@@ -82,11 +84,35 @@ def test_pages_in_the_navigation_and_pages_linking_elsewhere_have_their_own(tmp_
     _docs(tmp_path)
     plugin = _build(tmp_path, "cached", parallel=False)
     nav_cache = plugin.nav_cache
-    keys = {}
+    navs = {}
     for site_path in ["projects/p1/index.html", "countries/c1/index.html"]:
         html = (tmp_path / "cached" / site_path).read_text("utf-8")
-        keys[site_path] = html.split('data-md-level="0"', 1)[1].split("</nav>", 1)[0]
+        navs[site_path] = html.split('data-md-level="0"', 1)[1].split("</nav>", 1)[0]
     # from projects/p1/ the projects index is "../", from countries/c1/ it is "../../projects/"
-    assert 'href="../"' in keys["projects/p1/index.html"]
-    assert 'href="../../projects/"' in keys["countries/c1/index.html"]
+    assert 'href="../"' in navs["projects/p1/index.html"]
+    assert 'href="../../projects/"' in navs["countries/c1/index.html"]
     assert nav_cache.in_nav == {"index.md", "projects/index.md", "countries/index.md", "about.md"}
+
+
+def test_an_override_of_a_navigation_partial_turns_the_sharing_off(tmp_path):
+    _docs(tmp_path)
+    overrides = tmp_path / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    (overrides / "nav-item.html").write_text(
+        (Path(__import__("material").__file__).parent / "templates/partials/nav-item.html")
+        .read_text("utf-8")
+        .replace('class="md-nav__link"', 'class="md-nav__link" title="{{ page.title }}"'),
+        encoding="utf-8",
+    )
+    config_file = tmp_path / "mkdocs.yml"
+    text = config_file.read_text("utf-8")
+    config_file.write_text(
+        text.replace(
+            f"custom_dir: {REPOSITORY / 'site_overrides'}", f"custom_dir: {overrides.parent}"
+        ),
+        encoding="utf-8",
+    )
+    plugin = _build(tmp_path, "cached", parallel=False)
+    assert plugin.nav_cache.hits == 0
+    html = (tmp_path / "cached" / "projects/p2/index.html").read_text("utf-8")
+    assert 'title="P2"' in html

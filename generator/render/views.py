@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "incomplete": 2}
 SHOWN_PLACES = 12
-"""Decimal places a page shows of a figure before it cuts it with "…" (see `Views.number`)."""
+"""Decimal places a page shows of a figure that runs on, before "…" (see `Views.number`)."""
+RUNS_ON = 20
+"""More decimal places than this: a division that does not end (no source value has so many)."""
 
 
 @dataclass(frozen=True)
@@ -294,8 +296,8 @@ class Views:
     @staticmethod
     def number(value: Any, places: int | None = None) -> str:
         """A figure as a reader reads it: thousands separated, no trailing zeros, and a decimal
-        that runs on (a division that does not end, kept to 60 digits) cut after
-        `SHOWN_PLACES` places with "…"; the data files give every digit."""
+        that runs on (more than `RUNS_ON` places: a division that does not end, kept to 60
+        digits) cut after `SHOWN_PLACES` places with "…"; the data files give every digit."""
         if value is None:
             return "—"
         if isinstance(value, Decimal):
@@ -303,7 +305,7 @@ class Views:
                 value = value.quantize(Decimal(1).scaleb(-places))
             whole, _, fraction = format(value, ",f").partition(".")
             fraction = fraction.rstrip("0")
-            if len(fraction) > SHOWN_PLACES:
+            if len(fraction) > RUNS_ON:
                 return f"{whole}.{fraction[:SHOWN_PLACES]}…"
             return f"{whole}.{fraction}" if fraction else whole
         if isinstance(value, int):
@@ -416,21 +418,32 @@ _WORDS_AS_WRITTEN = {
 }
 
 
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def field_words(path: str, capital: bool = False) -> str:
     """A field path as words: `instrument.signed_on` → "instrument, signed on",
     `location.sites[0].latitude` → "location, site 1, latitude" (list items counted from 1);
     `capital`: the first letter a capital, to open a sentence."""
     parts = []
     for name in path.split("."):
+        if name.isdigit() and parts:  # `items.0`, as `items[0]`
+            parts[-1] = f"{_singular(parts[-1])} {int(name) + 1}"
+            continue
         match = _PATH_PART.fullmatch(name)
         if match is None:
             parts.append(name)
             continue
-        word = " ".join(_WORDS_AS_WRITTEN.get(w, w) for w in match.group(1).split("_") if w)
         indexes = [int(i) + 1 for i in re.findall(r"\d+", match.group(2))]
-        if indexes and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        parts.append(" ".join([word, *map(str, indexes)]))
+        words = [_WORDS_AS_WRITTEN.get(w, w) for w in match.group(1).split("_") if w]
+        if indexes and words:
+            words[-1] = _singular(words[-1])
+        parts.append(" ".join([*words, *map(str, indexes)]))
     words = ", ".join(parts)
     return words[:1].upper() + words[1:] if capital else words
 

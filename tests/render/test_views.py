@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.compute.expressions import EXACT
-from generator.render.views import SHOWN_PLACES, Views, field_words
+from generator.render.views import RUNS_ON, SHOWN_PLACES, Views, field_words
 
 
 def test_figures_read_as_written():
@@ -24,7 +24,7 @@ def test_figures_read_as_written():
 def test_a_decimal_that_runs_on_is_cut_with_an_ellipsis():
     third = EXACT.divide(Decimal(44913), Decimal(13))  # 3454.846153846153846…, 60 digits kept
     assert Views.number(third) == "3,454.846153846153…"
-    assert Views.number(Decimal("0." + "1" * SHOWN_PLACES)) == "0." + "1" * SHOWN_PLACES
+    assert Views.number(Decimal("0." + "1" * RUNS_ON)) == "0." + "1" * RUNS_ON
 
 
 @given(
@@ -41,9 +41,10 @@ def test_shown_digits_are_the_value_s_own(value):
     if shown.endswith("…"):
         assert exact.startswith(shown[:-1])
         assert len(shown[:-1].partition(".")[2]) == SHOWN_PLACES
+        assert len(exact.partition(".")[2]) > RUNS_ON
     else:
         assert shown == exact
-        assert len(shown.partition(".")[2]) <= SHOWN_PLACES
+        assert len(shown.partition(".")[2]) <= RUNS_ON
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,10 @@ def test_shown_digits_are_the_value_s_own(value):
         ("address", "address"),
         ("grid.loss[2][0]", "grid, loss 3 1"),
         ("contribution_from_japan.description", "contribution from Japan, description"),
+        ("signatories[1].name", "signatory 2, name"),
+        ("methodologies[0]", "methodology 1"),
+        ("items.0.version", "item 1, version"),
+        ("a._b", "a, b"),
     ],
 )
 def test_field_paths_read_as_words(path, words):
