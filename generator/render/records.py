@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 
 from generator.load.paths import PLACES
 from generator.render.templating import render_template
+from generator.render.views import WORDS_AS_WRITTEN
 from generator.schema import RECORD_MODELS
 from generator.schema.base import nested_models
 from generator.schema.errors import _messages
@@ -91,14 +92,13 @@ def describe_type(tp: typing.Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
-_ACRONYMS = {"Tpe": "TPE", "Pin": "PIN", "Eia": "EIA", "Jc": "JC"}
-
-
 def part_name(model: type) -> str:
     """A model's name as words: `JointCommittee` → "Joint committee", `DesignateTpe` →
     "Designate TPE" (the anchor keeps the class name, as the JSON schemas do)."""
     words = re.findall(r"[A-Z][a-z0-9]*", model.__name__) or [model.__name__]
-    shown = [_ACRONYMS.get(w, w if n == 0 else w.lower()) for n, w in enumerate(words)]
+    shown = [
+        WORDS_AS_WRITTEN.get(w.lower(), w if n == 0 else w.lower()) for n, w in enumerate(words)
+    ]
     return " ".join(shown)
 
 

@@ -406,7 +406,8 @@ def ordinal(n: int) -> str:
 
 
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
-_WORDS_AS_WRITTEN = {
+WORDS_AS_WRITTEN = {
+    # words shown as written, not in lower case: in field paths and in model names
     "tpe": "TPE",
     "pdd": "PDD",
     "jc": "JC",
@@ -440,7 +441,7 @@ def field_words(path: str, capital: bool = False) -> str:
             parts.append(name)
             continue
         indexes = [int(i) + 1 for i in re.findall(r"\d+", match.group(2))]
-        words = [_WORDS_AS_WRITTEN.get(w, w) for w in match.group(1).split("_") if w]
+        words = [WORDS_AS_WRITTEN.get(w, w) for w in match.group(1).split("_") if w]
         if indexes and words:
             words[-1] = _singular(words[-1])
         parts.append(" ".join([*words, *map(str, indexes)]))
