@@ -19,9 +19,10 @@ conversion that logged, a failure, a copy that died) the engine converts itself.
 page is converted, a second copy renders every other page into the site with mkdocs' own page
 builder while the engine renders the rest; if that copy does not end quietly, the engine renders
 its pages again itself. The same tests hold the two-core site to the one-core one, byte for byte.
-Static files of a staged docs folder are hard-linked into the site rather than copied, and
-text no inline pattern can match skips them (`generator.inline_skip`), and the theme's
-navigation is rendered once for the pages that would render it alike (`generator.nav_cache`).
+Static files of a staged docs folder are hard-linked into the site rather than copied. The
+converter passes text no inline pattern can match by them (`generator.inline_skip`) and looks
+block-level tags up in a set (`generator.block_tags`); the theme's navigation is rendered once
+for the pages that would render it alike (`generator.nav_cache`).
 
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """
@@ -46,6 +47,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from generator.block_tags import BlockTagSet
 from generator.cache import Cache, NoCache, key_of, pickled
 from generator.forked import can_fork, fork, reap
 from generator.inline_skip import InlineSkip
@@ -203,6 +205,10 @@ def _link_file(file: Any, dirty: bool = False) -> None:
         File.copy_file(file, dirty)
 
 
+# Markdown extensions that change how fast pages convert, never what they convert to
+_SAME_HTML = (InlineSkip, BlockTagSet)
+
+
 class PageCache(BasePlugin):
     """Keeps each page's conversion in the registry's cache (namespace `page`)."""
 
@@ -226,19 +232,21 @@ class PageCache(BasePlugin):
         self._salt = ""
 
     def on_config(self, config: Any) -> Any:
-        """The cache's salt from the engine's settings, then the inline skip added (the same
-        HTML, faster: see generator.inline_skip, so not part of the salt)."""
+        """The cache's salt from the engine's settings, then the converter's speed-ups added
+        (the same HTML, faster: see `_SAME_HTML`, so not part of the salt)."""
         versions = [f"{name}=={metadata.version(name)}" for name in _ENGINE]
         self._salt = key_of(
             *versions,
-            repr([e for e in config["markdown_extensions"] if not isinstance(e, InlineSkip)]),
+            repr([e for e in config["markdown_extensions"] if not isinstance(e, _SAME_HTML)]),
             repr(sorted((config["mdx_configs"] or {}).items(), key=lambda kv: kv[0])),
             repr(config["use_directory_urls"]),
             repr(config["validation"]),
         )
         extensions = config["markdown_extensions"]
-        if not any(isinstance(e, InlineSkip) for e in extensions):
-            config["markdown_extensions"] = [*extensions, InlineSkip()]
+        for kind in _SAME_HTML:
+            if not any(isinstance(e, kind) for e in extensions):
+                extensions = [*extensions, kind()]
+        config["markdown_extensions"] = extensions
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:

@@ -53,19 +53,23 @@ def test_the_site_markdown_takes_the_skip():
     assert check.search("Synthetic Host Company 49, 2019-01-21: 4,811 tCO2e (positive)") is None
 
 
-def test_plain_text_skips_the_patterns(monkeypatch):
-    calls = []
-    original = InlineProcessor._InlineProcessor__handleInline
+def test_text_goes_only_through_the_patterns_its_characters_call(monkeypatch):
+    tried = []
+    original = InlineProcessor._InlineProcessor__applyPattern
 
-    def counting(self, data, patternIndex=0):
-        calls.append(data)
-        return original(self, data, patternIndex)
+    def counting(self, pattern, data, patternIndex, startIndex=0):
+        tried.append(type(pattern).__name__)
+        return original(self, pattern, data, patternIndex, startIndex)
 
-    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__handleInline", counting)
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__applyPattern", counting)
     assert convert("| A | B |\n|---|---|\n| 2019 | plain words |\n", skip=True)
-    assert calls == []
-    assert convert("| A | B |\n|---|---|\n| 2019 | [a](b.md) |\n", skip=True)
-    assert calls == ["[a](b.md)"]
+    assert tried == []
+    html = convert("| A | B |\n|---|---|\n| 2019 | [a](b.md) |\n", skip=True)
+    assert '<a href="b.md">a</a>' in html
+    assert tried == ["ReferenceInlineProcessor", "LinkInlineProcessor"]
+    tried.clear()
+    assert convert("| A | B |\n|---|---|\n| 2019 | [a](b.md) |\n", skip=False) == html
+    assert len(tried) > 14  # stock: every pattern on the cell, then on the link's text
 
 
 def test_every_page_of_three_registries_converts_the_same(tmp_path):
@@ -179,6 +183,7 @@ def test_the_page_cache_adds_the_skip_once_and_keeps_its_salt(tmp_path):
     the salt as a configuration without it gives (and the same in every process)."""
     from mkdocs.config import load_config
 
+    from generator.block_tags import BlockTagSet
     from generator.page_cache import PageCache
 
     config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(tmp_path))
@@ -187,5 +192,7 @@ def test_the_page_cache_adds_the_skip_once_and_keeps_its_salt(tmp_path):
     again = PageCache(None)
     again.on_config(config)
     assert sum(isinstance(e, InlineSkip) for e in config["markdown_extensions"]) == 1
+    assert sum(isinstance(e, BlockTagSet) for e in config["markdown_extensions"]) == 1
     assert first._salt == again._salt
     assert repr(InlineSkip()) == "InlineSkip()"
+    assert repr(BlockTagSet()) == "BlockTagSet()"

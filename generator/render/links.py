@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 
 
 def anchor(text: str) -> str:
@@ -45,6 +46,27 @@ def period_anchor(start: object, end: object) -> str:
     return f"period-{start}-{end}"
 
 
+@lru_cache(maxsize=1 << 16)
+def relative(target: str, base: str) -> str:
+    """`target` as seen from the folder `base`, both paths under the docs folder: what
+    `posixpath.relpath` gives, without its two lookups of the working folder per call.
+
+    **Why:** a registry of 10,000 projects makes about 300,000 links; `relpath` made
+    them a sixth of the time spent writing record pages."""
+    if not target or target.startswith("/") or base.startswith("/"):
+        return posixpath.relpath(target, base or ".")  # not a docs path: relpath's answer
+    to = [part for part in posixpath.normpath(target).split("/") if part != "."]
+    start = [part for part in posixpath.normpath(base or ".").split("/") if part != "."]
+    if ".." in to or ".." in start:
+        return posixpath.relpath(target, base or ".")
+    shared = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return "/".join([".."] * (len(start) - shared) + to[shared:]) or "."
+
+
 class Links:
     """Relative links from one page to the others."""
 
@@ -53,7 +75,7 @@ class Links:
         self.base = posixpath.dirname(here)
 
     def to(self, target: str, fragment: str = "") -> str:
-        rel = posixpath.relpath(target, self.base or ".")
+        rel = relative(target, self.base)
         return f"{rel}#{fragment}" if fragment else rel
 
     def static(self, path: str) -> str:
