@@ -97,10 +97,11 @@ def start_changes(root: Path, rev: str) -> Started:
 
     **Why** started apart: `jcm validate --changed-since` starts them before it imports the
     checks, so that git walks the working tree on one core while Python imports on the other.
+    `--end-of-options`: a revision typed as `--output=FILE` is a revision (none), not an option.
     """
     return start_git(
         root,
-        ["diff", "--name-status", "--no-renames", rev, "--", "data"],
+        ["diff", "--name-status", "--no-renames", "--end-of-options", rev, "--", "data"],
         ["ls-files", "--others", "--", "data"],
     )
 

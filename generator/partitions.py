@@ -202,7 +202,9 @@ def removed_keys(deleted: Iterable[str]) -> set[str]:
 
 def blobs_at(root: Path, rev: str) -> dict[str, str] | None:
     """Every file under data/ at `rev` → its git blob id, from git's index of the tree."""
-    listing = git_output(root, "ls-tree", "-r", "--full-tree", rev, "--", "data")
+    listing = git_output(
+        root, "ls-tree", "-r", "--full-tree", "--end-of-options", rev, "--", "data"
+    )
     if listing is None:
         return None
     out = {}
@@ -221,7 +223,7 @@ def partition_digests_at(root: Path, rev: str, cache: Cache) -> dict[str, str] |
     third of a one-project `--changed-since` run, and a tree id names its content exactly, so
     the digests found under it are the ones a fresh listing would give.
     """
-    tree = git_output(root, "rev-parse", "--verify", "--quiet", f"{rev}:data")
+    tree = git_output(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}:data")
     tree = tree.strip() if tree else ""
     if tree:
         found = cache.get_many("partition-digests", [tree])

@@ -159,3 +159,13 @@ def test_changed_since_checks_the_change_and_what_depends_on_it(repo, capsys):
 
 def test_diff_of_an_unknown_revision_is_a_usage_error(repo, capsys):
     assert main(["diff", "no-such-rev", "HEAD", "--root", str(repo)]) == 2
+
+
+def test_changed_since_an_option_is_not_passed_to_git_as_one(repo, capsys, tmp_path):
+    """A revision that reads like a git option is a revision that does not exist: git writes
+    no file and the run stops with the usage error of an unknown revision."""
+    written = tmp_path / "written.txt"
+    code = main(["validate", "--root", str(repo), f"--changed-since=--output={written}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot compare with" in err
+    assert not written.exists()
