@@ -6,9 +6,11 @@ and serialises, and looks the tag up in `block_level_elements`, a list of some s
 extensions expect (they append to it and remove from it), but one that keeps a set of its
 names beside it on every change, and the converter looks tags up in that set.
 
-**Why** it is exact: the answer is membership in the same names, whatever changed them and
-when; `tests/test_block_tags.py` converts the registry's pages both ways and compares the HTML
-byte for byte, and changes the list every way a list can change.
+**Why** it is exact: the answer is membership in the same names, whatever method of the list
+changed them and when (only `list.append(tags, ...)` called on the class itself would go
+unseen), and a plain list put in its place is read as Python-Markdown reads it;
+`tests/test_block_tags.py` converts the registry's pages both ways and compares the HTML byte
+for byte, and changes the list every way a list can change.
 
 Added by `generator.page_cache` in the site engine's process, never named in `mkdocs.yml`.
 """
@@ -45,9 +47,10 @@ def _tracking(name: str) -> Callable[..., Any]:
 
     @functools.wraps(change)
     def changed(self: BlockTags, *args: Any) -> Any:
-        result = change(self, *args)
-        self.names = frozenset(self)
-        return result
+        try:
+            return change(self, *args)
+        finally:  # also when it failed halfway (an `extend` from a generator that raised)
+            self.names = frozenset(self)
 
     return changed
 
@@ -56,12 +59,14 @@ for _name in _CHANGES:
     setattr(BlockTags, _name, _tracking(_name))
 
 
-def block_level_in(tags: BlockTags) -> Any:
-    """`Markdown.is_block_level`, looking the tag up in the set `tags` keeps."""
+def block_level_in(md: Any) -> Any:
+    """`Markdown.is_block_level` for `md`, looking the tag up in the set its `BlockTags` keeps;
+    in the list itself if something put a plain list in its place."""
 
     def is_block_level(tag: Any) -> bool:
         if isinstance(tag, str):
-            return tag.lower().rstrip("/") in tags.names
+            tags = md.block_level_elements
+            return tag.lower().rstrip("/") in getattr(tags, "names", tags)
         return False  # some ElementTree tags are not strings
 
     return is_block_level
@@ -75,7 +80,7 @@ class BlockTagSet(Extension):
         if "is_block_level" in vars(md) or type(md.block_level_elements) is not list:
             return
         md.block_level_elements = BlockTags(md.block_level_elements)
-        md.is_block_level = block_level_in(md.block_level_elements)
+        md.is_block_level = block_level_in(md)
 
     def __repr__(self) -> str:
         """Stable across processes: mkdocs settings are part of cache keys."""

@@ -11,10 +11,10 @@ comes out of the patterns unchanged, so it is passed through as it is. Text that
 in their order: a pattern whose character is absent can find nothing, as if it had been tried.
 
 **Why** it is exact: the skip is taken only when the registered inline patterns are exactly
-the ones whose characters are listed here, with the same regular expressions (checked when the
-first page is converted). Any other pattern (an extension adding one, a new Python-Markdown
-release changing one) turns the skip off for that converter, and every text goes through the
-patterns as before. `tests/test_inline_skip.py` converts the registry's pages both ways and
+the ones whose characters are listed here, with the same regular expressions (checked for
+each document, so a pattern or delimiter changed between documents is seen). Any other
+pattern (an extension adding one, a new Python-Markdown release changing one) turns the skip
+off for that document, and every text goes through the patterns as before. `tests/test_inline_skip.py` converts the registry's pages both ways and
 compares the HTML byte for byte.
 
 Added by `generator.page_cache` in the site engine's process, never named in `mkdocs.yml`.
@@ -30,25 +30,25 @@ from markdown import util
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor
 
-# name → (class, regular expression, the characters one of its matches must hold)
-_KNOWN: dict[str, tuple[type, str | None, str]] = {
-    "backtick": (ip.BacktickInlineProcessor, ip.BACKTICK_RE, "`"),
-    "escape": (ip.EscapeInlineProcessor, ip.ESCAPE_RE, "\\"),
-    "reference": (ip.ReferenceInlineProcessor, ip.REFERENCE_RE, "["),
-    "link": (ip.LinkInlineProcessor, ip.LINK_RE, "["),
-    "image_link": (ip.ImageInlineProcessor, ip.IMAGE_LINK_RE, "["),
-    "image_reference": (ip.ImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, "["),
-    "short_reference": (ip.ShortReferenceInlineProcessor, ip.REFERENCE_RE, "["),
-    "short_image_ref": (ip.ShortImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, "["),
-    "autolink": (ip.AutolinkInlineProcessor, ip.AUTOLINK_RE, "<"),
-    "automail": (ip.AutomailInlineProcessor, ip.AUTOMAIL_RE, "<"),
-    "linebreak": (ip.SubstituteTagInlineProcessor, ip.LINE_BREAK_RE, ""),  # two spaces, line end
-    "html": (ip.HtmlInlineProcessor, ip.HTML_RE, "<"),
-    "entity": (ip.HtmlInlineProcessor, ip.ENTITY_RE, "&"),
-    "em_strong": (ip.DelimiterProcessor, None, ""),
+# name → (class, regular expression, the strings one of which its matches must hold); the
+# delimiters (emphasis) have no expression: their tokens are the strings
+_KNOWN: dict[str, tuple[type, str | None, tuple[str, ...]]] = {
+    "backtick": (ip.BacktickInlineProcessor, ip.BACKTICK_RE, ("`",)),
+    "escape": (ip.EscapeInlineProcessor, ip.ESCAPE_RE, ("\\",)),
+    "reference": (ip.ReferenceInlineProcessor, ip.REFERENCE_RE, ("[",)),
+    "link": (ip.LinkInlineProcessor, ip.LINK_RE, ("[",)),
+    "image_link": (ip.ImageInlineProcessor, ip.IMAGE_LINK_RE, ("[",)),
+    "image_reference": (ip.ImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, ("[",)),
+    "short_reference": (ip.ShortReferenceInlineProcessor, ip.REFERENCE_RE, ("[",)),
+    "short_image_ref": (ip.ShortImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE, ("[",)),
+    "autolink": (ip.AutolinkInlineProcessor, ip.AUTOLINK_RE, ("<",)),
+    "automail": (ip.AutomailInlineProcessor, ip.AUTOMAIL_RE, ("<",)),
+    "linebreak": (ip.SubstituteTagInlineProcessor, ip.LINE_BREAK_RE, ("  \n",)),
+    "html": (ip.HtmlInlineProcessor, ip.HTML_RE, ("<",)),
+    "entity": (ip.HtmlInlineProcessor, ip.ENTITY_RE, ("&",)),
+    "em_strong": (ip.DelimiterProcessor, None, ()),
 }
 _NEVER = "(?!)"
-_LINE_BREAK = "  \n"  # what LINE_BREAK_RE matches, and all it matches
 
 
 def needs_of(patterns: Any) -> list[tuple[str, ...]] | None:
@@ -61,12 +61,12 @@ def needs_of(patterns: Any) -> list[tuple[str, ...]] | None:
         known = _KNOWN.get(names[id(pattern)])
         if known is None or type(pattern) is not known[0]:
             return None
-        if known[1] is None:  # the delimiters: their tokens are the characters
+        if known[1] is None:
             needs.append(tuple(sorted(pattern.delimiters)))
             continue
         if pattern.compiled_re.pattern != known[1] or pattern.compiled_re.flags != _FLAGS:
             return None
-        needs.append(tuple(known[2]) if known[2] else (_LINE_BREAK,))
+        needs.append(known[2])
     return needs
 
 
@@ -91,6 +91,12 @@ class SkippingInlineProcessor(InlineProcessor):
 
     _needs: list[tuple[str, ...]] | bool | None = False  # False: not yet decided
     _check: re.Pattern[str] | None = None
+
+    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
+        """Python-Markdown's run, with the patterns' strings read again for each document:
+        a converter reused after `reset()` may have had patterns or delimiters changed."""
+        self._needs = False
+        return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         """`InlineProcessor.__handleInline`, with the patterns that cannot match passed over.

@@ -3,6 +3,8 @@ list of block-level names."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import markdown
 import pytest
 from hypothesis import given
@@ -79,7 +81,7 @@ def test_the_set_follows_every_change_of_the_list(change):
     change(plain)
     assert list(tags) == plain
     assert tags.names == frozenset(plain)
-    is_block_level = block_level_in(tags)
+    is_block_level = block_level_in(SimpleNamespace(block_level_elements=tags))
     for tag in ["div", "p", "table", "hr", "x-card", "x-list", "span"]:
         assert is_block_level(tag) == (tag in plain)
 
@@ -108,3 +110,24 @@ def test_every_list_method_that_changes_items_is_tracked():
     keeps_items = {"copy", "count", "index", "sort", "reverse"}  # sort, reverse: same names
     public = {name for name in dir(list) if not name.startswith("_")}
     assert public - keeps_items <= set(_CHANGES)
+    assert {"__setitem__", "__delitem__", "__iadd__", "__imul__"} <= set(_CHANGES)
+
+
+def test_a_change_that_fails_halfway_is_followed():
+    def tags_then_a_failure():
+        yield "x-card"
+        raise RuntimeError("an extension's generator failed")
+
+    tags = BlockTags(["div"])
+    with pytest.raises(RuntimeError):
+        tags.extend(tags_then_a_failure())
+    assert "x-card" in list(tags) and "x-card" in tags.names
+
+
+def test_a_list_put_in_place_of_the_tags_is_read_as_stock_reads_it():
+    text = "<x-card>\n*a*\n</x-card>\n"
+    fast, stock = converter(True), converter(False)
+    for md in (fast, stock):
+        md.block_level_elements = [*md.block_level_elements, "x-card"]
+    assert fast.convert(text) == stock.convert(text)
+    assert fast.is_block_level("x-card")

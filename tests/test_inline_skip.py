@@ -162,6 +162,24 @@ def test_a_changed_pattern_turns_the_skip_off():
     assert may_match(md.inlinePatterns) is None
 
 
+def test_patterns_changed_between_documents_are_seen():
+    """A converter reused after reset() reads the patterns again: one replaced under a known
+    name turns the skip off, a delimiter added is tried."""
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    fast, stock = (markdown.Markdown(extensions=[InlineSkip()]) if s else markdown.Markdown()
+                   for s in (True, False))  # fmt: skip
+    assert fast.convert("a &amp; b") == stock.convert("a &amp; b")
+    for md in (fast, stock):
+        md.reset()
+        md.inlinePatterns.register(SimpleTagInlineProcessor(r"()=(.+?)=", "mark"), "entity", 80)
+        md.delimiters.add("~", "del")
+    text = "=hi= and ~x~ and *e*"
+    assert "<mark>hi</mark>" in stock.convert(text)
+    stock.reset()
+    assert fast.convert(text) == stock.convert(text)
+
+
 def test_another_inline_processor_is_left_in_place():
     from markdown.extensions import Extension
 

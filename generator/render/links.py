@@ -46,7 +46,6 @@ def period_anchor(start: object, end: object) -> str:
     return f"period-{start}-{end}"
 
 
-@lru_cache(maxsize=1 << 16)
 def relative(target: str, base: str) -> str:
     """`target` as seen from the folder `base`, both paths under the docs folder: what
     `posixpath.relpath` gives, without its two lookups of the working folder per call.
@@ -55,10 +54,16 @@ def relative(target: str, base: str) -> str:
     them a sixth of the time spent writing record pages."""
     if not target or target.startswith("/") or base.startswith("/"):
         return posixpath.relpath(target, base or ".")  # not a docs path: relpath's answer
+    return _relative(target, base) or posixpath.relpath(target, base or ".")
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative(target: str, base: str) -> str | None:
+    """`relative` for paths inside the docs folder; None for one that leaves it (`..`)."""
     to = [part for part in posixpath.normpath(target).split("/") if part != "."]
     start = [part for part in posixpath.normpath(base or ".").split("/") if part != "."]
     if ".." in to or ".." in start:
-        return posixpath.relpath(target, base or ".")
+        return None
     shared = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
