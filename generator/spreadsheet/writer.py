@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -531,13 +532,19 @@ FIXED_TIME = datetime(2013, 1, 8, tzinfo=None)
 """Timestamp written into every workbook: the same methodology gives the same bytes."""
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The workbook as XLSX bytes, byte-identical for identical content."""
+def workbook_bytes(
+    wb: Workbook, edits: Mapping[str, Callable[[bytes], bytes]] | None = None
+) -> bytes:
+    """The workbook as XLSX bytes, byte-identical for identical content. `edits`: a part of
+    the package (`xl/worksheets/sheet1.xml`) → how to change its bytes before they are kept."""
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    missing = set(edits or ()) - set(source.namelist())
+    if missing:
+        raise ValueError(f"no part {sorted(missing)} in the workbook to edit")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -552,5 +559,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
                     rb"\g<1>2013-01-08T00:00:00Z\g<2>",
                     data,
                 )
+            if edits and info.filename in edits:
+                data = edits[info.filename](data)
             target.writestr(fixed, data)
     return out.getvalue()
