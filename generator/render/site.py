@@ -8,6 +8,7 @@ spreadsheets). The publish stage hands both to the site engine.
 from __future__ import annotations
 
 import gc
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -39,21 +40,26 @@ class Rendered:
 def render_site(
     validation: Any, history: History, config: SiteConfig, parallel: bool = True
 ) -> Rendered:
-    """Render every page and data file. With `parallel`, the data files (API, downloads,
-    spreadsheets, feeds: half the work at registry scale) are made in a forked copy while this
-    process renders the pages; the result is the same, in the same order (a test holds it)."""
+    """Render every page and data file. With `parallel`, a forked copy makes the data files
+    (API, downloads, spreadsheets, feeds) and every other project's page while this process
+    renders the rest; the result is the same, in the same order (a test holds it)."""
     views = Views(validation, history, config)
     datasets = {d.name: d for d in all_datasets(views)}
+    copy = None
+    shared: list[str] = []
+    if parallel and can_fork():
+        shared = sorted(views.registry.projects)[1::2]
 
-    def data_files() -> dict[str, bytes]:
-        made = Rendered()
-        _data_files(made, views, datasets)
-        return made.files
+        def copy_work() -> tuple[dict[str, bytes], Rendered]:
+            made, projects = Rendered(), Rendered()
+            _data_files(made, views, datasets)
+            _project_pages(projects, views, shared)
+            return made.files, projects
 
-    copy = Forked(data_files) if parallel and can_fork() else None
+        copy = Forked(copy_work)
     pages = Rendered()
     try:
-        _record_pages(pages, views, set(_sheets(views)))
+        _record_pages(pages, views, set(_sheets(views)), left_out=frozenset(shared))
         _index_pages(pages, views, datasets)
         _special_pages(pages, views, datasets)
         pages.pages["reference/codes.md"] = render_codes_page()
@@ -62,11 +68,25 @@ def render_site(
         if copy is not None:
             copy.cancel()
         raise
-    files = copy.result() if copy is not None else None
-    if files is None:  # no copy, or it failed: made here (an error is raised here)
-        files = data_files()
+    made = copy.result() if copy is not None else None
+    if made is None:  # no copy, or it failed: made here (an error is raised here)
+        made = _data_files_here(views, datasets), Rendered()
+        _project_pages(made[1], views, shared)
+    files, projects = made
+    kept = {links.project(pid) for pid in shared}
+    if set(projects.pages) != kept:
+        raise RuntimeError("the forked copy did not render the project pages it was given")
+    # the projects the copy rendered take the places kept for them, in the order of one core
+    pages.pages.update(projects.pages)
+    pages.files.update(projects.files)
     # the data files first, as when made in turn: a page's file of the same name replaces one
     return Rendered(pages=pages.pages, files={**files, **pages.files})
+
+
+def _data_files_here(views: Views, datasets: dict[str, Dataset]) -> dict[str, bytes]:
+    made = Rendered()
+    _data_files(made, views, datasets)
+    return made.files
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,11 +170,21 @@ def paged(
     }
 
 
-def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
+def _project_pages(
+    out: Rendered, views: Views, pids: list[str], left_out: Collection[str] = ()
+) -> None:
+    """The pages (and API files) of the projects `pids`, in that order. Those `left_out`
+    (rendered by a forked copy) get their places kept, empty, so that the pages come in the
+    same order either way."""
     reg, state, computed = views.registry, views.state, views.computed
     mechanisms = reg.mechanisms()
     programmes = reg.programmes()
-    for pid, record in sorted(reg.projects.items()):
+    for pid in pids:
+        if pid in left_out:
+            out.pages[links.project(pid)] = ""
+            out.files[f"api/v1/projects/{pid}.json"] = b""
+            continue
+        record = reg.projects[pid]
         here = links.project(pid)
         p = record.model
         programme = (
@@ -180,6 +210,14 @@ def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
             api_path=f"api/v1/projects/{pid}.json",
         )
         out.files[f"api/v1/projects/{pid}.json"] = exports.dumps(_project_api(views, pid))
+
+
+def _record_pages(
+    out: Rendered, views: Views, sheets: set[str], left_out: Collection[str] = ()
+) -> None:
+    """Every record's page; the projects `left_out` only have their places kept."""
+    reg, state, computed = views.registry, views.state, views.computed
+    _project_pages(out, views, sorted(reg.projects), left_out)
     scopes = {s.number: s.title for s in reg.scopes().values()}
     for mid, record in sorted(reg.methodologies.items()):
         here = links.methodology(mid)
