@@ -101,7 +101,8 @@ def _with_rows(sheet: bytes, rows: str) -> bytes:
     """The sheet's XML with the rows between `<sheetData>` and `</sheetData>` replaced."""
     start = sheet.index(b"<sheetData>") + len(b"<sheetData>")
     end = sheet.rindex(b"</sheetData>")
-    return sheet[:start] + rows.encode("utf-8") + sheet[end:]
+    # as openpyxl's writer encodes: a lone surrogate becomes a character reference
+    return sheet[:start] + rows.encode("utf-8", "xmlcharrefreplace") + sheet[end:]
 
 
 def datapackage(datasets: list[Dataset], name: str, title: str) -> bytes:

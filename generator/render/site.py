@@ -73,8 +73,9 @@ def render_site(
         made = _data_files_here(views, datasets), Rendered()
         _project_pages(made[1], views, shared)
     files, projects = made
-    kept = {links.project(pid) for pid in shared}
-    if set(projects.pages) != kept:
+    given_pages = {links.project(pid) for pid in shared}
+    given_files = {f"api/v1/projects/{pid}.json" for pid in shared}
+    if set(projects.pages) != given_pages or set(projects.files) != given_files:
         raise RuntimeError("the forked copy did not render the project pages it was given")
     # the projects the copy rendered take the places kept for them, in the order of one core
     pages.pages.update(projects.pages)

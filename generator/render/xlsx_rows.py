@@ -75,7 +75,10 @@ def _cell(ref: str, value: Any) -> tuple[str, bool]:
     if kind is bool:
         return f'<c r="{ref}" t="b"><v>{safe_string(value)}</v></c>', False
     if kind is int or (kind is decimal.Decimal and value.is_finite()):
-        return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>', False
+        number = safe_string(value)
+        if not number:  # a decimal beyond a float's range: openpyxl writes it otherwise
+            raise NotPlain("number")
+        return f'<c r="{ref}" t="n"><v>{number}</v></c>', False
     if kind is datetime.date:
         days = safe_string(to_excel(value))
         return f'<c r="{ref}" s="{DATE_STYLE}" t="n"><v>{days}</v></c>', True

@@ -15,6 +15,8 @@ from generator.synth import synthesize
 from tests.conftest import FIXTURES
 from tests.render.test_pages import CONFIG
 
+needs_fork = pytest.mark.skipif(not site.can_fork(), reason="no forked copy on this system")
+
 
 def _both(root, history):
     validation = validate_root(root)
@@ -23,6 +25,7 @@ def _both(root, history):
     return one, two
 
 
+@needs_fork
 @pytest.mark.parametrize("registry", ["example", "synthetic"])
 def test_two_cores_render_what_one_core_renders(tmp_path, registry):
     if registry == "example":
@@ -37,6 +40,7 @@ def test_two_cores_render_what_one_core_renders(tmp_path, registry):
     assert any(path.startswith("downloads/spreadsheets/") for path in two.files)
 
 
+@needs_fork
 def test_a_copy_that_dies_leaves_its_share_to_this_process(monkeypatch):
     parent = os.getpid()
     made = site._data_files
@@ -49,6 +53,8 @@ def test_a_copy_that_dies_leaves_its_share_to_this_process(monkeypatch):
     monkeypatch.setattr(site, "_data_files", dies_in_the_copy)
     one, two = _both(FIXTURES / "example", History())
     assert list(one.files.items()) == list(two.files.items())
+    assert list(one.pages.items()) == list(two.pages.items())
+    assert all(one.pages.values()) and all(one.files.values())
 
 
 def test_an_error_in_the_data_files_is_raised_here(monkeypatch):

@@ -82,6 +82,7 @@ def test_any_plain_table_is_the_same_workbook(rows):
 
 
 @given(st.lists(st.lists(_PLAIN | _OTHER, min_size=3, max_size=3), max_size=6))
+@example([[decimal.Decimal("1E+400"), decimal.Decimal("-1E+309"), "x\ud800"]])
 def test_any_table_is_the_same_workbook(rows):
     dataset = generated(rows)
     try:
