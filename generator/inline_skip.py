@@ -14,8 +14,9 @@ in their order: a pattern whose character is absent can find nothing, as if it h
 the ones whose characters are listed here, with the same regular expressions (checked for
 each document, so a pattern or delimiter changed between documents is seen). Any other
 pattern (an extension adding one, a new Python-Markdown release changing one) turns the skip
-off for that document, and every text goes through the patterns as before. `tests/test_inline_skip.py` converts the registry's pages both ways and
-compares the HTML byte for byte.
+off for that document, and every text goes through the patterns as before.
+`tests/test_inline_skip.py` converts the registry's pages both ways and compares the HTML byte
+for byte.
 
 Added by `generator.page_cache` in the site engine's process, never named in `mkdocs.yml`.
 """
@@ -74,8 +75,10 @@ def may_match(patterns: Any) -> re.Pattern[str] | None:
     """A regular expression that finds, in a text, a string some inline pattern needs;
     None when the registered patterns are not all known ones (then nothing is skipped)."""
     needs = needs_of(patterns)
-    if needs is None:
-        return None
+    return None if needs is None else _any_of(needs)
+
+
+def _any_of(needs: list[tuple[str, ...]]) -> re.Pattern[str]:
     needed = sorted({text for strings in needs for text in strings})
     characters = "".join(re.escape(text) for text in needed if len(text) == 1)
     longer = [re.escape(text) for text in needed if len(text) > 1]
@@ -89,13 +92,15 @@ class SkippingInlineProcessor(InlineProcessor):
     """Python-Markdown's inline processor, trying on a text only the patterns whose
     characters it holds (none: the text is passed through)."""
 
-    _needs: list[tuple[str, ...]] | bool | None = False  # False: not yet decided
-    _check: re.Pattern[str] | None = None
+    _needs: list[tuple[str, ...]] | None = None  # None: no skip
+    _check: re.Pattern[str] = re.compile(_NEVER)
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         """Python-Markdown's run, with the patterns' strings read again for each document:
         a converter reused after `reset()` may have had patterns or delimiters changed."""
-        self._needs = False
+        self._needs = needs_of(self.inlinePatterns)
+        if self._needs is not None:
+            self._check = _any_of(self._needs)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -106,12 +111,9 @@ class SkippingInlineProcessor(InlineProcessor):
         it over does; a match only ever replaces text with a placeholder (no pattern's
         character), so a character absent before stays absent."""
         needs = self._needs
-        if needs is False:
-            needs = self._needs = needs_of(self.inlinePatterns)
-            self._check = may_match(self.inlinePatterns)
-        if needs is None or len(needs) != len(self.inlinePatterns):
+        if needs is None:
             return InlineProcessor._InlineProcessor__handleInline(self, data, patternIndex)  # type: ignore[attr-defined]
-        if isinstance(data, util.AtomicString) or self._check.search(data) is None:  # type: ignore[union-attr]
+        if isinstance(data, util.AtomicString) or self._check.search(data) is None:
             return data
         patterns = self.inlinePatterns
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]

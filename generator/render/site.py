@@ -45,18 +45,17 @@ def render_site(
     renders the rest; the result is the same, in the same order (a test holds it)."""
     views = Views(validation, history, config)
     datasets = {d.name: d for d in all_datasets(views)}
-    copy = None
-    shared: list[str] = []
-    if parallel and can_fork():
-        shared = sorted(views.registry.projects)[1::2]
+    forked = parallel and can_fork()
+    shared = sorted(views.registry.projects)[1::2] if forked else []
 
-        def copy_work() -> tuple[dict[str, bytes], Rendered]:
-            made, projects = Rendered(), Rendered()
-            _data_files(made, views, datasets)
-            _project_pages(projects, views, shared)
-            return made.files, projects
+    def share() -> tuple[dict[str, bytes], Rendered]:
+        """The copy's share: the data files, and the pages of the projects `shared`."""
+        made, projects = Rendered(), Rendered()
+        _data_files(made, views, datasets)
+        _project_pages(projects, views, shared)
+        return made.files, projects
 
-        copy = Forked(copy_work)
+    copy = Forked(share) if forked else None
     pages = Rendered()
     try:
         _record_pages(pages, views, set(_sheets(views)), left_out=frozenset(shared))
@@ -69,13 +68,9 @@ def render_site(
             copy.cancel()
         raise
     made = copy.result() if copy is not None else None
-    if made is None:  # no copy, or it failed: made here (an error is raised here)
-        made = _data_files_here(views, datasets), Rendered()
-        _project_pages(made[1], views, shared)
-    files, projects = made
-    given_pages = {links.project(pid) for pid in shared}
-    given_files = {f"api/v1/projects/{pid}.json" for pid in shared}
-    if set(projects.pages) != given_pages or set(projects.files) != given_files:
+    files, projects = made if made is not None else share()  # no copy, or it failed: here
+    given = ([links.project(pid) for pid in shared], [_api_path(pid) for pid in shared])
+    if (list(projects.pages), list(projects.files)) != given:
         raise RuntimeError("the forked copy did not render the project pages it was given")
     # the projects the copy rendered take the places kept for them, in the order of one core
     pages.pages.update(projects.pages)
@@ -84,10 +79,8 @@ def render_site(
     return Rendered(pages=pages.pages, files={**files, **pages.files})
 
 
-def _data_files_here(views: Views, datasets: dict[str, Dataset]) -> dict[str, bytes]:
-    made = Rendered()
-    _data_files(made, views, datasets)
-    return made.files
+def _api_path(pid: str) -> str:
+    return f"api/v1/projects/{pid}.json"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +176,7 @@ def _project_pages(
     for pid in pids:
         if pid in left_out:
             out.pages[links.project(pid)] = ""
-            out.files[f"api/v1/projects/{pid}.json"] = b""
+            out.files[_api_path(pid)] = b""
             continue
         record = reg.projects[pid]
         here = links.project(pid)
@@ -208,9 +201,9 @@ def _project_pages(
             issuance_records=[*reg.issuances.get(pid, []), *reg.monitoring.get(pid, [])],
             anchor=lambda c: links.period_anchor(c.period.start, c.period.end),
             claimed_value=_claimed_value,
-            api_path=f"api/v1/projects/{pid}.json",
+            api_path=_api_path(pid),
         )
-        out.files[f"api/v1/projects/{pid}.json"] = exports.dumps(_project_api(views, pid))
+        out.files[_api_path(pid)] = exports.dumps(_project_api(views, pid))
 
 
 def _record_pages(
