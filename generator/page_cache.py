@@ -44,13 +44,15 @@ import jinja2
 from mkdocs.commands.build import _build_page
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.block_tags import BlockTagSet
 from generator.cache import Cache, NoCache, key_of, pickled
 from generator.forked import can_fork, fork, reap
 from generator.inline_skip import InlineSkip
+from generator.known_markdown import convert as convert_known
+from generator.known_markdown import follows
 from generator.nav_cache import NavCache
 
 ENV = "JCM_PAGE_CACHE_DIR"
@@ -185,6 +187,46 @@ class _Writer:
 _ELSEWHERE = "jcm-rendered-by-the-copy.html"
 
 
+class _Held(logging.Filter):
+    """Holds back what mkdocs logs while the known converter tries a page: a page it gives
+    up on, or whose links mkdocs warns about, is converted again by Python-Markdown, which
+    logs it then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.records.append(record)
+        return False
+
+
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+
+
+def convert_page(page: Page, config: Any, files: Any, known: bool) -> None:
+    """Convert a page as `Page.render` does: with the known converter when `known` (the
+    site's extensions are those it follows) and it follows the page quietly, else with
+    Python-Markdown."""
+    if known:
+        relative = _RelativePathTreeprocessor(page.file, files, config)
+        held = _Held()
+        _PAGES_LOG.addFilter(held)
+        try:
+            converted = convert_known(page.markdown or "", relative.path_to_url)
+        finally:
+            _PAGES_LOG.removeFilter(held)
+        if converted is not None and not held.records:
+            page.content = converted.content
+            page.toc = get_toc(converted.toc_tokens)
+            page._title_from_render = None
+            page.present_anchor_ids = converted.anchors
+            if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+                page.links_to_anchors = relative.links_to_anchors
+            return
+    Page.render(page, config, files)
+
+
 class _Elsewhere(logging.Filter):
     """Hides mkdocs' note that a page rendered by the copy was skipped by the engine."""
 
@@ -230,6 +272,7 @@ class PageCache(BasePlugin):
         self.misses = 0
         self.handed = 0  # of the misses, those the forked copy converted
         self._salt = ""
+        self.known = False
 
     def on_config(self, config: Any) -> Any:
         """The cache's salt from the engine's settings, then the converter's speed-ups added
@@ -243,6 +286,9 @@ class PageCache(BasePlugin):
             repr(config["validation"]),
         )
         extensions = config["markdown_extensions"]
+        self.known = follows(
+            [e for e in extensions if not isinstance(e, _SAME_HTML)], config["mdx_configs"]
+        )
         for kind in _SAME_HTML:
             if not any(isinstance(e, kind) for e in extensions):
                 extensions = [*extensions, kind()]
@@ -430,7 +476,7 @@ class PageCache(BasePlugin):
         logger.addHandler(recorder)
         files.get_file_from_path = spy
         try:
-            Page.render(page, config, files)
+            convert_page(page, config, files, self.known)
         finally:
             del files.get_file_from_path
             logger.removeHandler(recorder)

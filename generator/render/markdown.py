@@ -11,7 +11,9 @@ import html
 import json
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
+# `~` is not among them: the site's converter has no strikethrough, and Python-Markdown does
+# not undo `\~`, so an escaped tilde would be shown with its backslash.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|!])")
 _LINE_START = re.compile(r"^(\s*)(?:([-+>])|(\d+)([.)]))(?=\s|$)")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
