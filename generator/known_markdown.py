@@ -76,6 +76,12 @@ def _escapable() -> frozenset[str]:
 
 
 @functools.cache
+def _block_tag() -> re.Pattern[str]:
+    names = "|".join(sorted(map(re.escape, _reference().block_level_elements), key=len)[::-1])
+    return re.compile(rf"</?(?:{names})\b", re.I)
+
+
+@functools.cache
 def _table() -> Any:
     """Python-Markdown's own table processor: its tests and cell splitting are used as they
     are (pipes inside code spans, escaped pipes)."""
@@ -84,19 +90,21 @@ def _table() -> Any:
 
 _REJECT = re.compile(
     r"[\t\r\x02\x03]|```|~~~|<!--|^ {0,3}(?:!!!|\?\?\?|\[[^\]]*\]:|[*_=-]{3,}\s*$)|  \n| +$"
-    r"|&\\|\\\\`|``|\*\*\*|__|!\[|\bid=|\bname=|\{:(?! #[\w-]+ \}$)",
+    r"|&\\|\\\\`|``|\*\*\*|__|!\[|(?i:\b(?:id|name)\s*=)|\{:(?! #[\w-]+ \}$)",
     re.M,
 )
 _WRAPPER = re.compile(r'<div class="([\w -]+)" markdown="1"((?: data-[\w-]+)*)>')
 # A record's narrative, converted and sanitised by `generator.render.prose`: passed as it is
 _PROSE = re.compile(
-    r'<div class="jcm-prose" markdown="0">\n(?:(?!</?div|markdown=)[^\n]*\n)*</div>'
+    r'<div class="jcm-prose" markdown="0">\n'
+    r"(?:(?![^\n]*(?i:</?div|<script|<style|<textarea|<!--|markdown=))[^\n]*\n)*</div>"
 )
 _HEADING = re.compile(r"(#{1,6}) (.*?)(?: \{ #([\w-]+) \})?")
 _PARAGRAPH_ID = re.compile(r"\n\{: #([\w-]+) \}$")
 _TAG = re.compile(HTML_RE)
 _TAG_UNSAFE = re.compile(r"[`\\\[\]!@]")
 _ITEM = re.compile(r"- (?=\S)")
+_ITEM_BLOCK = re.compile(r"[-_+>#!?<=:|]|\*(?!\*\w)|\d+[.)]|\[[^\]]*\]:")
 _SUBITEM = re.compile(r" {4}- (?=\S)")
 _BLOCK_START = re.compile(r" *(?:[#>|<=_-]|[*+](?:\s|$)|\d+[.)])")
 _SPECIAL = re.compile(r"[\\`\[<*_!\]{}]")
@@ -135,6 +143,9 @@ class _Page:
         if _REJECT.search(source):
             raise _Unknown
         blocks = _blocks(source)
+        rest = "\n".join(b for kind, b in blocks if kind not in ("open", "close", "raw"))
+        if _block_tag().search(rest):
+            raise _Unknown  # md_in_html reads block-level tags even within text
         self.used: set[str] = set()
         self.counters: dict[str, int] = {}
         for kind, block in blocks:
@@ -181,14 +192,21 @@ class _Page:
         text, given = found.group(2).strip(), found.group(3)
         if not text or text.endswith("#") or "\\>" in text:
             raise _Unknown
+        written: list[str] = []
+        rewrite, self.rewrite = self.rewrite, _as_written
+        try:
+            self._inline(text, written)
+        finally:
+            self.rewrite = rewrite
+        written_html = "".join(written).strip()
+        name = strip_tags(written_html)
         inner: list[str] = []
         self._inline(text, inner)
         inner_html = "".join(inner).strip()
-        name = strip_tags(inner_html)
         ident = given or unique(slugify(html.unescape(name), "-"), self.used, self.counters)
         self.anchors.add(ident)
         self.tokens.append(
-            {"level": level, "id": ident, "name": name, "html": inner_html, "data-toc-label": ""}
+            {"level": level, "id": ident, "name": name, "html": written_html, "data-toc-label": ""}
         )
         link = self.rewrite("#" + ident)
         out.append(
@@ -205,6 +223,8 @@ class _Page:
         lines = block.split("\n")
         if any(_BLOCK_START.match(line) for line in lines[1:]):
             raise _Unknown
+        if len(lines) > 1 and set(lines[1]) <= set("|:- "):
+            raise _Unknown  # a table without its outer pipes
         text = block.lstrip()
         if text.startswith("<") and _TAG.fullmatch(text):
             raise _Unknown  # a lone tag: Python-Markdown may take it for a block of HTML
@@ -237,9 +257,9 @@ class _Page:
         out.append("</ul>\n")
 
     def _item_text(self, text: str, out: list[str]) -> None:
-        if text.startswith(("<", "#", "- ", "* ", "+ ", ">")):
-            raise _Unknown
-        if re.match(r"\d+[.)] ", text):
+        """An item's text; Python-Markdown reads it as a block first, so anything that could
+        start one (a rule, a list, a quote, a heading, a box, a reference) is left to it."""
+        if _ITEM_BLOCK.match(text):
             raise _Unknown
         self._inline(text, out)
 
@@ -359,16 +379,20 @@ class _Page:
         """A link `[text](address)`; a bracket that opens none is text, as it is to
         Python-Markdown when the page defines no references (it never does: see _REJECT)."""
         j = text.find("]", i + 1)
-        if "\\" not in (text[i + 1 : j] if j >= 0 else text[i + 1 :]):
-            opened = "[" in (text[i + 1 : j] if j >= 0 else text[i + 1 :])
-        else:  # an escaped bracket neither closes nor opens
+        inside = text[i + 1 : j] if j >= 0 else text[i + 1 :]
+        if "\\" not in inside:
+            opened = "[" in inside or "`" in inside
+        else:  # an escaped bracket or backtick neither closes, opens nor starts code
             j, opened = i + 1, False
             while j < len(text) and text[j] != "]":
-                opened = opened or text[j] == "["
-                j += 2 if text[j] == "\\" else 1
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                opened = opened or text[j] in "[`"
+                j += 1
             j = j if j < len(text) else -1
         if opened:
-            raise _Unknown  # brackets within brackets
+            raise _Unknown  # brackets within brackets, or a code span (read before links)
         if j < 0:
             buffer.append("[")
             return i + 1
@@ -423,6 +447,10 @@ class _Page:
         return close + len(mark)
 
 
+def _as_written(url: str) -> str:
+    return url
+
+
 def _flush(buffer: list[str], out: list[str]) -> None:
     if buffer:
         out.append(_escape_cdata("".join(buffer)))
@@ -436,11 +464,11 @@ def _blocks(source: str) -> list[tuple[str, str]]:
     lines = source.split("\n")
     n = 0
     while n < len(lines):
-        if not lines[n].strip():
+        if not lines[n].strip(" "):
             n += 1
             continue
         start = n
-        while n < len(lines) and lines[n].strip():
+        while n < len(lines) and lines[n].strip(" "):
             n += 1
         block = "\n".join(lines[start:n])
         first = lines[start]
@@ -454,7 +482,7 @@ def _blocks(source: str) -> list[tuple[str, str]]:
             depth += 1
             blocks.append(("open", block))
         elif block == "</div>":
-            if not depth:
+            if not depth or blocks[-1][0] == "open":
                 raise _Unknown
             depth -= 1
             blocks.append(("close", block))
@@ -465,6 +493,8 @@ def _blocks(source: str) -> list[tuple[str, str]]:
         elif first.startswith("|"):
             blocks.append(("table", block))
         elif first.startswith("- "):
+            if blocks and blocks[-1][0] == "list":
+                raise _Unknown  # items parted by a blank line: one loose list
             blocks.append(("list", block))
         elif first.startswith("<"):
             if not _inline_tag(first):
