@@ -88,11 +88,30 @@ def _table() -> Any:
     return _reference().parser.blockprocessors["table"]
 
 
-_REJECT = re.compile(
-    r"[\t\r\x02\x03]|```|~~~|<!--|^ {0,3}(?:!!!|\?\?\?|\[[^\]]*\]:|[*_=-]{3,}\s*$)|  \n| +$"
-    r"|&\\|\\\\`|``|\*\*\*|__|!\[|(?i:\b(?:id|name)\s*=)|\{:(?! #[\w-]+ \}$)",
-    re.M,
-)
+# What no followed page holds: code fences, comments, line breaks, triple or doubled delimiters,
+# images, an escaped backslash before a backtick, an escape right after an ampersand…
+_REJECTED_TEXT = ("```", "~~~", "<!--", " \n", "&\\", "\\\\`", "``", "***", "__", "![")
+_REJECTED_CHARACTERS = re.compile(r"[\t\r\x02\x03]")
+# …lines that open boxes, details, references or rules…
+_REJECTED_LINE = re.compile(r"^ {0,3}(?:!!!|\?\?\?|\[[^\]\n]*\]:|[*_=-]{3,}[ \t]*$)", re.M)
+# …ids or names in raw HTML (mkdocs reads them as anchors, even in code spans), in any case…
+_ANCHOR_ATTRIBUTE = re.compile(r"<[A-Za-z][^<]*?(?i:\b(?:id|name))\s*=")
+# …and attributes other than a paragraph's closing `{: #id }`.
+_ATTRIBUTES = re.compile(r"\{:(?! #[\w-]+ \}$)", re.M)
+
+
+def _rejected(source: str) -> bool:
+    """True when the page holds something this converter does not follow anywhere."""
+    return (
+        any(text in source for text in _REJECTED_TEXT)
+        or source.endswith(" ")
+        or _REJECTED_CHARACTERS.search(source) is not None
+        or _REJECTED_LINE.search(source) is not None
+        or ("<" in source and _ANCHOR_ATTRIBUTE.search(source) is not None)
+        or ("{:" in source and _ATTRIBUTES.search(source) is not None)
+    )
+
+
 _WRAPPER = re.compile(r'<div class="([\w -]+)" markdown="1"((?: data-[\w-]+)*)>')
 # A record's narrative, converted and sanitised by `generator.render.prose`: passed as it is
 _PROSE = re.compile(
@@ -140,7 +159,7 @@ class _Page:
         self.escapable = _escapable()
 
     def convert(self, source: str) -> Converted:
-        if _REJECT.search(source):
+        if _rejected(source):
             raise _Unknown
         blocks = _blocks(source)
         rest = "\n".join(b for kind, b in blocks if kind not in ("open", "close", "raw"))
@@ -312,10 +331,14 @@ class _Page:
     def _inline(self, text: str, out: list[str], nested: bool = False) -> None:
         """Inline text as Python-Markdown writes it: text nodes escaped as its serializer
         escapes them (after backslash escapes are undone), tags and entities as written."""
+        special = _SPECIAL.search
+        if special(text) is None:
+            if text:
+                out.append(_escape_cdata(text))
+            return
         buffer: list[str] = []
         i, end = 0, len(text)
         escapable = self.escapable
-        special = _SPECIAL.search
         while i < end:
             found = special(text, i)
             if found is None:
@@ -377,7 +400,7 @@ class _Page:
 
     def _link(self, text: str, i: int, buffer: list[str], out: list[str]) -> int:
         """A link `[text](address)`; a bracket that opens none is text, as it is to
-        Python-Markdown when the page defines no references (it never does: see _REJECT)."""
+        Python-Markdown when the page defines no references (it never does: see _REJECTED_LINE)."""
         j = text.find("]", i + 1)
         inside = text[i + 1 : j] if j >= 0 else text[i + 1 :]
         if "\\" not in inside:

@@ -35,6 +35,8 @@ import functools
 import logging
 import os
 import pickle
+import posixpath
+import re
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +48,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import get_relative_url
 
 from generator.block_tags import BlockTagSet
 from generator.cache import Cache, NoCache, key_of, pickled
@@ -202,6 +205,35 @@ class _Held(logging.Filter):
 
 
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+_OWN_LINK = re.compile(r"[^:?%\\#]+\.md(?:#[^#?%]*)?")
+
+
+class _Links:
+    """mkdocs' rewriting of a page's links (`_RelativePathTreeprocessor.path_to_url`), with the
+    two kinds the generator writes most answered here as it answers them: a link to an anchor
+    of the page, and a relative link to a page that exists and is not excluded. Every other
+    link (and any it would warn about) goes to mkdocs' own rewriting."""
+
+    def __init__(self, page: Page, files: Any, config: Any) -> None:
+        self.relative = _RelativePathTreeprocessor(page.file, files, config)
+        self.file = page.file
+        self.files = files
+        self.folder = posixpath.dirname(page.file.src_uri)
+
+    def __call__(self, url: str) -> str:
+        if url.startswith("#") and len(url) > 1 and "?" not in url:
+            self.relative.links_to_anchors.setdefault(self.file, {}).setdefault(url[1:], url)
+            return url
+        if _OWN_LINK.fullmatch(url) and not url.startswith("/"):
+            path, _, anchor = url.partition("#")
+            uri = posixpath.normpath(posixpath.join(self.folder, path).lstrip("/"))
+            target = self.files.get_file_from_path(uri)
+            if target is not None and not target.inclusion.is_excluded():
+                if anchor:
+                    self.relative.links_to_anchors.setdefault(target, {}).setdefault(anchor, url)
+                relative = get_relative_url(target.url, self.file.url)
+                return f"{relative}#{anchor}" if anchor else relative
+        return self.relative.path_to_url(url)
 
 
 def convert_page(page: Page, config: Any, files: Any, known: bool) -> None:
@@ -209,11 +241,11 @@ def convert_page(page: Page, config: Any, files: Any, known: bool) -> None:
     site's extensions are those it follows) and it follows the page quietly, else with
     Python-Markdown."""
     if known:
-        relative = _RelativePathTreeprocessor(page.file, files, config)
+        links = _Links(page, files, config)
         held = _Held()
         _PAGES_LOG.addFilter(held)
         try:
-            converted = convert_known(page.markdown or "", relative.path_to_url)
+            converted = convert_known(page.markdown or "", links)
         finally:
             _PAGES_LOG.removeFilter(held)
         if converted is not None and not held.records:
@@ -222,7 +254,7 @@ def convert_page(page: Page, config: Any, files: Any, known: bool) -> None:
             page._title_from_render = None
             page.present_anchor_ids = converted.anchors
             if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
-                page.links_to_anchors = relative.links_to_anchors
+                page.links_to_anchors = links.relative.links_to_anchors
             return
     Page.render(page, config, files)
 

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 
 from generator import known_markdown
 from generator.known_markdown import EXTENSIONS, SETTINGS, convert, follows
-from generator.page_cache import _tokens, convert_page
+from generator.page_cache import _Links, _tokens, convert_page
 from generator.render import markdown as md_text
 from generator.synth import synthesize
 from tests.conftest import FIXTURES, ROOT
@@ -311,3 +311,54 @@ def test_a_headings_table_of_contents_entry_keeps_its_links_as_written():
     assert converted is not None
     assert converted.toc_tokens[0]["html"] == 'See <a href="b.md">a</a>'
     assert '<a href="../b.md">a</a>' in converted.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "#part",
+        "#",
+        "b.md",
+        "b.md#part",
+        "../index.md",
+        "../index.md#top",
+        "sub/c.md",
+        "./b.md",
+        "missing.md",
+        "missing.md#x",
+        "/b.md",
+        "b%2Emd",
+        "b.md?x=1",
+        "https://example.org/b.md",
+        "mailto:someone@example.org",
+        "b.md#a#b",
+        "sub/",
+        "c.json",
+    ],
+)
+def test_links_are_rewritten_as_mkdocs_rewrites_them(tmp_path, url):
+    """The links the converter's rewriting answers itself, and those it hands to mkdocs, come
+    out as mkdocs writes them, with the same files looked up and the same anchors noted."""
+    docs = tmp_path / "docs"
+    (docs / "a").mkdir(parents=True)
+    (docs / "a" / "sub").mkdir()
+    for name in ("index.md", "a/b.md", "a/here.md", "a/sub/c.md", "a/c.json", "a/sub/index.md"):
+        (docs / name).write_text("# T\n")
+    pages, config, files = _pages(docs)
+    page = next(p for p in pages if p.file.src_uri == "a/here.md")
+
+    def answer(rewrite_of) -> tuple:
+        looked_up: list[str] = []
+        original = files.get_file_from_path
+        files.get_file_from_path = lambda path: looked_up.append(path) or original(path)
+        try:
+            rewriter = rewrite_of()
+            written = (rewriter if callable(rewriter) else rewriter.path_to_url)(url)
+        finally:
+            del files.get_file_from_path
+        relative = rewriter.relative if isinstance(rewriter, _Links) else rewriter
+        anchors = {f.src_uri: a for f, a in relative.links_to_anchors.items()}
+        return written, looked_up[:1], anchors
+
+    expected = answer(lambda: _RelativePathTreeprocessor(page.file, files, config))
+    assert answer(lambda: _Links(page, files, config)) == expected
