@@ -22,7 +22,8 @@ its pages again itself. The same tests hold the two-core site to the one-core on
 Static files of a staged docs folder are hard-linked into the site rather than copied. The
 converter passes text no inline pattern can match by them (`generator.inline_skip`) and looks
 block-level tags up in a set (`generator.block_tags`); the theme's navigation is rendered once
-for the pages that would render it alike (`generator.nav_cache`).
+for the pages that would render it alike (`generator.nav_cache`), and the theme's blocks that
+read only the site's settings once per place in the site (`generator.block_cache`).
 
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """
@@ -50,6 +51,7 @@ from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_relative_url
 
+from generator.block_cache import BlockCache
 from generator.block_tags import BlockTagSet
 from generator.cache import Cache, NoCache, key_of, pickled
 from generator.forked import can_fork, fork, reap
@@ -298,6 +300,7 @@ class PageCache(BasePlugin):
         self._nav: Any = None
         self._templates: dict[str, Any] = {}
         self.nav_cache: NavCache | None = None
+        self.block_cache: BlockCache | None = None
         self.pending: dict[str, bytes] = {}
         self.used: set[str] = set()
         self.hits = 0
@@ -397,6 +400,8 @@ class PageCache(BasePlugin):
         if self._nav is not None:
             self.nav_cache = NavCache(self._nav, config)
             self.nav_cache.install(env, config)
+        self.block_cache = BlockCache()
+        self.block_cache.install(env, config)
         if not share:
             return env
         shared = _copy_share(pages)
