@@ -6,15 +6,19 @@ blocks `styles`, `libs`, `fonts`, `analytics`, `announce`, `config`, `scripts`):
 of the engine's time on record pages. They read the site's configuration, the theme's
 translations and addresses made relative to the page, and nothing else of the page; so each is
 rendered for the first page at a place and reused for every page whose relative addresses are
-the same (the key: the page's base URL and where a relative address leads from it).
+the same (the key: the page's base URL and where each address the block makes relative
+leads from the page).
 
 **Why** it is exact: a block is shared only if its syntax tree (and that of every template it
 includes or imports, and of the block its `super()` calls) names nothing but the site's
 settings (`config`, `features`, `lang`, `base_url`, `extra_css`, `extra_javascript`) and what
-it sets itself, uses only filters that read at most the page's place (`url`, `script_tag`) or
-nothing of it, and calls only `super()`, `namespace()` and macros. An operator's block in
-`site_overrides/main.html` that reads the page is rendered for every page, as before.
-`tests/test_block_cache.py` builds sites with and without it and compares every file.
+it sets itself; uses only filters that read at most the page's place (`url` and `script_tag`,
+on constant addresses or the site's lists of scripts and stylesheets) or nothing of it; reads
+no private attribute (mkdocs keeps the page being built in `config._current_page`); rebinds no
+context variable; holds no block of its own; and calls only `super()`, `namespace()` and
+macros. An operator's block in `site_overrides/main.html` that reads the page is rendered for
+every page, as before. `tests/test_block_cache.py` builds sites with and without it and
+compares every file.
 
 Installed by `generator.page_cache` in the site engine's process, beside `generator.nav_cache`.
 """
@@ -40,19 +44,53 @@ _FILTERS = frozenset(
     {"url", "script_tag", "tojson", "d", "default", "replace", "urlencode", "items", "e"}
     | {"escape", "safe", "length", "join", "lower", "upper", "trim", "string", "first"}
 )
-_PROBE = "jcm-place/"
 
 
 def _block(tree: nodes.Template, name: str) -> nodes.Block | None:
     return next((b for b in tree.find_all(nodes.Block) if b.name == name), None)
 
 
-class _Reader:
-    """Decides from the templates' syntax trees whether a block reads only settings."""
+# Context variables a block may not rebind (a branch that sets one would let it read the page)
+_CONTEXT = frozenset(
+    {"page", "nav", "pages", "toc", "meta", "config", "base_url", "extra_css"}
+    | {"extra_javascript", "mkdocs_version", "build_date_utc", "features", "lang", "super"}
+)
+_LISTS = {
+    "config.extra_javascript": ("extra_javascript",),
+    "config.extra_css": ("extra_css",),
+    "config.extra.polyfills": ("extra", "polyfills"),
+}
 
-    def __init__(self, env: jinja2.Environment) -> None:
+
+def _dotted(node: nodes.Node) -> str:
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return ""
+    return ".".join([node.name, *reversed(parts)])
+
+
+def _listed(config: Any, path: tuple[str, ...]) -> list[str]:
+    value: Any = config
+    for part in path:
+        value = value.get(part) if hasattr(value, "get") else getattr(value, part, None)
+        if value is None:
+            return []
+    return [str(item) for item in value]
+
+
+class _Reader:
+    """Decides from the templates' syntax trees whether a block reads only settings, and
+    gathers the addresses it makes relative to the page (its `url` and `script_tag` filters)."""
+
+    def __init__(self, env: jinja2.Environment, config: Any) -> None:
         self.env = env
+        self.config = config
         self.own = os.path.dirname(material.__file__) + os.sep
+        custom = config.theme.custom_dir
+        self.own_icons = not (custom and os.path.isdir(os.path.join(custom, ".icons")))
         self.trees: dict[str, nodes.Template | None] = {}
 
     def tree(self, name: str) -> nodes.Template | None:
@@ -70,20 +108,42 @@ class _Reader:
         except jinja2.TemplateNotFound:
             return False
 
-    def reads_only_settings(self, node: nodes.Node, seen: set[str]) -> bool:
-        own_names = {n.name for n in node.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    def reads_only_settings(self, node: nodes.Node, seen: set[str], addresses: list[str]) -> bool:
+        stored = {n.name for n in node.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for imported in node.find_all((nodes.Import, nodes.FromImport)):
             if isinstance(imported, nodes.Import):
-                own_names.add(imported.target)
+                stored.add(imported.target)
             else:
-                own_names.update(n if isinstance(n, str) else n[-1] for n in imported.names)
+                stored.update(n if isinstance(n, str) else n[-1] for n in imported.names)
         for macro in node.find_all(nodes.Macro):
-            own_names.add(macro.name)
+            stored.add(macro.name)
+        if stored & _CONTEXT or any(node.find_all(nodes.Block)):
+            return False
         for name in node.find_all(nodes.Name):
-            if name.ctx == "load" and name.name not in _SETTINGS | own_names:
+            if name.ctx == "load" and name.name not in _SETTINGS | stored:
                 return False
+        for item in node.find_all((nodes.Getattr, nodes.Getitem)):
+            key = item.attr if isinstance(item, nodes.Getattr) else item.arg
+            if isinstance(key, nodes.Const):
+                key = key.value
+            if not isinstance(key, (str, int)) or str(key).startswith("_"):
+                return False  # mkdocs keeps the page being built in `config._current_page`
         if any(f.name not in _FILTERS for f in node.find_all(nodes.Filter)):
             return False
+        sources = {
+            loop.target.name: _dotted(loop.iter)
+            for loop in node.find_all(nodes.For)
+            if isinstance(loop.target, nodes.Name)
+        }
+        for used in node.find_all(nodes.Filter):
+            if used.name not in ("url", "script_tag"):
+                continue
+            if isinstance(used.node, nodes.Const):
+                addresses.append(str(used.node.value))
+            elif isinstance(used.node, nodes.Name) and sources.get(used.node.name) in _LISTS:
+                addresses.extend(_listed(self.config, _LISTS[sources[used.node.name]]))
+            else:
+                return False
         for call in node.find_all(nodes.Call):
             target = call.node
             while isinstance(target, nodes.Getattr):
@@ -97,9 +157,9 @@ class _Reader:
                     continue
                 seen.add(template.value)
                 tree = self.tree(template.value)
-                if tree is None or not self.reads_only_settings(tree, seen):
+                if tree is None or not self.reads_only_settings(tree, seen, addresses):
                     return False
-            elif not _is_icon(template):
+            elif not (self.own_icons and _is_icon(template)):
                 return False
         return True
 
@@ -107,10 +167,7 @@ class _Reader:
 def _calls_super(block: nodes.Block) -> bool:
     """True when the block renders its parent's: Jinja finds the parent from the block's own
     function, so such a block is left as it is (the parent's, wrapped, is shared)."""
-    return any(
-        isinstance(call.node, nodes.Name) and call.node.name == "super"
-        for call in block.find_all(nodes.Call)
-    )
+    return any(name.name == "super" for name in block.find_all(nodes.Name))
 
 
 def _is_icon(template: nodes.Expr) -> bool:
@@ -129,18 +186,13 @@ class BlockCache:
         self.hits = 0
         self.shared: list[tuple[str, str]] = []
 
-    @staticmethod
-    def key(context: Any) -> tuple:
-        page, base = context.get("page"), context.get("base_url", "")
-        return (base, normalize_url(_PROBE, page=page, base=base))
-
     def install(self, env: jinja2.Environment, config: Any) -> bool:
         """Wrap every shareable block of `main.html` and `base.html`; False, and nothing
         changed, with any other theme, a plugin that could change them, or an override of
         the theme's base template or its language partials."""
         if config.theme.name != "material" or set(config.plugins) - {"jcm-page-cache"}:
             return False
-        reader = _Reader(env)
+        reader = _Reader(env, config)
         own = ("base.html", "partials/language.html", "partials/icons.html")
         if not all(reader.is_theme_own(name) for name in own):
             return False
@@ -148,28 +200,33 @@ class BlockCache:
         if any(tree is None for tree in trees.values()):
             return False
         for block in BLOCKS:
+            addresses: list[str] = []
             parent = _block(trees["base.html"], block)
-            if parent is None or not reader.reads_only_settings(parent, set()):
+            if parent is None or not reader.reads_only_settings(parent, set(), addresses):
                 continue
-            self._wrap(env, "base.html", block)
+            self._wrap(env, "base.html", block, addresses)
             child = _block(trees["main.html"], block)
-            if (
-                child is not None
-                and not _calls_super(child)
-                and reader.reads_only_settings(child, set())
-            ):
-                self._wrap(env, "main.html", block)
+            if child is None or _calls_super(child):
+                continue
+            addresses = []
+            if reader.reads_only_settings(child, set(), addresses):
+                self._wrap(env, "main.html", block, addresses)
         return True
 
-    def _wrap(self, env: jinja2.Environment, name: str, block: str) -> None:
+    def _wrap(self, env: jinja2.Environment, name: str, block: str, addresses: list[str]) -> None:
+        """Share the block's HTML among pages with the same base URL to which every address
+        it makes relative leads alike (`get_relative_url` depends on the folders a page and
+        an address share, not on the depth alone)."""
         template = env.get_template(name)
         render = template.blocks.get(block)
         if render is None:
             return
         kept = self.kept
+        wanted = tuple(dict.fromkeys(addresses))
 
         def shared(context: Any) -> Iterator[str]:
-            key = (name, block, *self.key(context))
+            page, base = context.get("page"), context.get("base_url", "")
+            key = (name, block, base, *(normalize_url(a, page=page, base=base) for a in wanted))
             html = kept.get(key)
             if html is None:
                 html = kept[key] = "".join(render(context))
