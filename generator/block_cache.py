@@ -30,12 +30,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import jinja2
-import material
 from jinja2 import nodes
 from mkdocs.utils import normalize_url
 
+from generator.nav_cache import stock_theme
+
 BLOCKS = ("styles", "libs", "fonts", "analytics", "announce", "config", "scripts")
 TEMPLATES = ("main.html", "base.html")
+_THEME_OWN = ("base.html", "partials/language.html", "partials/icons.html")
 _SETTINGS = frozenset(
     {"config", "features", "lang", "base_url", "extra_css", "extra_javascript"}
     | {"namespace", "super", "none", "true", "false", "loop"}
@@ -88,7 +90,6 @@ class _Reader:
     def __init__(self, env: jinja2.Environment, config: Any) -> None:
         self.env = env
         self.config = config
-        self.own = os.path.dirname(material.__file__) + os.sep
         custom = config.theme.custom_dir
         self.own_icons = not (custom and os.path.isdir(os.path.join(custom, ".icons")))
         self.trees: dict[str, nodes.Template | None] = {}
@@ -101,12 +102,6 @@ class _Reader:
             except jinja2.TemplateError:
                 self.trees[name] = None
         return self.trees[name]
-
-    def is_theme_own(self, name: str) -> bool:
-        try:
-            return self.env.loader.get_source(self.env, name)[1].startswith(self.own)
-        except jinja2.TemplateNotFound:
-            return False
 
     def reads_only_settings(self, node: nodes.Node, seen: set[str], addresses: list[str]) -> bool:
         stored = {n.name for n in node.find_all(nodes.Name) if n.ctx in ("store", "param")}
@@ -190,12 +185,9 @@ class BlockCache:
         """Wrap every shareable block of `main.html` and `base.html`; False, and nothing
         changed, with any other theme, a plugin that could change them, or an override of
         the theme's base template or its language partials."""
-        if config.theme.name != "material" or set(config.plugins) - {"jcm-page-cache"}:
+        if not stock_theme(env, config, _THEME_OWN):
             return False
         reader = _Reader(env, config)
-        own = ("base.html", "partials/language.html", "partials/icons.html")
-        if not all(reader.is_theme_own(name) for name in own):
-            return False
         trees = {name: reader.tree(name) for name in TEMPLATES}
         if any(tree is None for tree in trees.values()):
             return False

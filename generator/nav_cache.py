@@ -58,6 +58,19 @@ def _addresses(nav: Any, config: Any) -> list[str]:
     return found
 
 
+def stock_theme(env: Any, config: Any, templates: tuple[str, ...]) -> bool:
+    """True when pages are rendered by mkdocs-material with no plugin but the page cache, and
+    each of `templates` is the theme's own file (no override in `site_overrides/`): the
+    templates the theme caches here are known to be exact for."""
+    if config.theme.name != "material" or set(config.plugins) - {"jcm-page-cache"}:
+        return False
+    own = os.path.dirname(material.__file__) + os.sep
+    try:
+        return all(env.loader.get_source(env, name)[1].startswith(own) for name in templates)
+    except jinja2.TemplateNotFound:
+        return False
+
+
 class NavCache:
     """Wraps the theme's navigation template in a Jinja environment (see the module doc)."""
 
@@ -77,16 +90,10 @@ class NavCache:
     def install(self, env: Any, config: Any) -> bool:
         """Wrap mkdocs-material's navigation template (the one this is known to be exact for);
         False, and nothing changed, with any other theme."""
-        if config.theme.name != "material" or set(config.plugins) - {"jcm-page-cache"}:
+        # an operator's override of any of the partials: no sharing
+        if not stock_theme(env, config, _PARTIALS):
             return False
-        own = os.path.dirname(material.__file__) + os.sep
-        try:
-            template = env.get_template(TEMPLATE)
-            for name in _PARTIALS:  # an operator's override of any of them: no sharing
-                if not env.loader.get_source(env, name)[1].startswith(own):
-                    return False
-        except jinja2.TemplateNotFound:
-            return False
+        template = env.get_template(TEMPLATE)
         render = template.root_render_func
 
         def cached(context: Any) -> Iterator[str]:

@@ -334,6 +334,8 @@ def test_a_headings_table_of_contents_entry_keeps_its_links_as_written():
         "b.md#a#b",
         "sub/",
         "c.json",
+        "b.md ",
+        " b.md",
     ],
 )
 def test_links_are_rewritten_as_mkdocs_rewrites_them(tmp_path, url):
