@@ -17,9 +17,11 @@ forked copy of the engine converts every other page ahead of it and hands the co
 which the engine restores exactly as it restores kept ones; whatever the copy cannot give (a
 conversion that logged, a failure, a copy that died) the engine converts itself. Once every
 page is converted, a second copy renders every other page into the site with mkdocs' own page
-builder while the engine renders the rest; if that copy does not end quietly, the engine renders
-its pages again itself. The same tests hold the two-core site to the one-core one, byte for byte.
-Static files of a staged docs folder are hard-linked into the site rather than copied. The
+builder (and writes every other generated file) while the engine does the rest; if that copy
+does not end quietly, the engine does its share again itself. The same tests hold the two-core
+site to the one-core one, byte for byte. The generator's pages and files come in memory
+(`add_generated`), not through the docs folder; other static files of a staged docs folder are
+hard-linked into the site rather than copied. The
 generator's own pages are converted by `generator.known_markdown` (the same HTML, about five
 times as fast; any other page by Python-Markdown). Python-Markdown passes text no inline
 pattern can match by them (`generator.inline_skip`) and looks block-level tags up in a set
@@ -41,6 +43,7 @@ import pickle
 import posixpath
 import re
 import threading
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,7 +51,7 @@ from typing import Any
 import jinja2
 from mkdocs.commands.build import _build_page
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files, file_sort_key, set_exclusions
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_relative_url
@@ -166,8 +169,11 @@ class _Writer:
     strict build fails as it would have).
     """
 
-    def __init__(self, pages: list[Page], config: Any, files: Any, nav: Any, env: Any) -> None:
+    def __init__(
+        self, pages: list[Page], config: Any, files: Any, nav: Any, env: Any, static: list[File]
+    ) -> None:
         self.pages = pages
+        self.static = static
         self.pid = fork()
         if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
             code = 1
@@ -179,6 +185,8 @@ class _Writer:
                 doc_files = files.documentation_pages()
                 for page in pages:
                     _build_page(page, config, doc_files, nav, env)
+                for file in static:
+                    File.copy_file(file)
                 code = 0 if not any(r.levelno >= logging.WARNING for r in recorder.records) else 2
             finally:
                 os._exit(code)
@@ -192,6 +200,10 @@ class _Writer:
 
 
 _ELSEWHERE = "jcm-rendered-by-the-copy.html"
+
+
+def _written_elsewhere(dirty: bool = False) -> None:
+    """A generated file the writing copy puts into the site (see `PageCache.on_env`)."""
 
 
 class _Held(logging.Filter):
@@ -283,6 +295,29 @@ def _link_file(file: Any, dirty: bool = False) -> None:
         File.copy_file(file, dirty)
 
 
+def add_generated(files: Files, config: Any, generated: Mapping[str, str | bytes]) -> Files:
+    """The docs folder's files with `generated` among them as if they had been written into it
+    (`generator.publish.stage_docs`): the files `get_files` would make for them, in its order,
+    holding their content; one replaces a hand-written file of the same path.
+
+    Text is read back as a file would be (a leading byte-order mark dropped, line ends made
+    `\\n`), so pages convert to the same HTML; bytes are kept as they are."""
+    docs = config["docs_dir"]
+    made = []
+    for rel, content in generated.items():
+        file = File(rel, docs, config["site_dir"], config["use_directory_urls"])
+        if isinstance(content, str):
+            content = content.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        file._content = content
+        made.append(file)
+    set_exclusions(made, config)
+    paths = {file.src_uri for file in made}
+    own = [f for f in files if f.src_dir == docs and f.generated_by is None]
+    others = [f for f in files if not (f.src_dir == docs and f.generated_by is None)]
+    kept = [f for f in own if f.src_uri not in paths]
+    return Files(sorted(kept + made, key=file_sort_key) + others)
+
+
 # Markdown extensions that change how fast pages convert, never what they convert to
 _SAME_HTML = (InlineSkip, BlockTagSet)
 
@@ -291,10 +326,15 @@ class PageCache(BasePlugin):
     """Keeps each page's conversion in the registry's cache (namespace `page`)."""
 
     def __init__(
-        self, directory: Path | None, parallel: bool = True, link_static: bool = False
+        self,
+        directory: Path | None,
+        parallel: bool = True,
+        link_static: bool = False,
+        generated: Mapping[str, str | bytes] | None = None,
     ) -> None:
         super().__init__()
         self.link_static = link_static
+        self.generated = generated
         self.cache = Cache(directory) if directory is not None else NoCache()
         self.parallel = parallel
         self.helper: _Helper | None = None
@@ -333,8 +373,11 @@ class PageCache(BasePlugin):
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:
-        """With staged docs (thrown away after the build), link static files instead of
-        copying them: tens of thousands of API, CSV and XLSX files at registry scale."""
+        """Add the generated pages and files; with staged docs (thrown away after the build),
+        link static files instead of copying them."""
+        if self.generated is not None:
+            files = add_generated(files, config, self.generated)
+            self.generated = None  # the files hold them now
         if not self.link_static:
             return files
         docs = os.path.realpath(config["docs_dir"]) + os.sep
@@ -407,7 +450,18 @@ class PageCache(BasePlugin):
         if not share:
             return env
         shared = _copy_share(pages)
-        self.writer = _Writer(shared, config, files, self._nav, env)
+        static = _copy_share(
+            [
+                f
+                for f in files
+                if f._content is not None
+                and not f.is_documentation_page()
+                and f.inclusion.is_included()
+            ]
+        )
+        self.writer = _Writer(shared, config, files, self._nav, env, static)
+        for file in static:  # the copy writes them
+            file.copy_file = _written_elsewhere
         for page in shared:
             self._templates[page.file.src_uri] = page.meta.get("template")
             page.meta["template"] = _ELSEWHERE
@@ -436,6 +490,8 @@ class PageCache(BasePlugin):
             else:
                 page.meta["template"] = template
             _build_page(page, config, doc_files, self._nav, self._env)
+        for file in writer.static:
+            File.copy_file(file)
 
     def _stop_helper(self) -> None:
         if self.helper is not None:
@@ -555,11 +611,16 @@ def tuple_or_none(value: Any) -> tuple | None:
 
 
 def install(
-    config: Any, directory: Path | None, parallel: bool = True, link_static: bool = False
+    config: Any,
+    directory: Path | None,
+    parallel: bool = True,
+    link_static: bool = False,
+    generated: Mapping[str, str | bytes] | None = None,
 ) -> PageCache:
     """Add the plugin to a loaded mkdocs configuration (in the engine's process): `directory`
     for the kept conversions (None: convert every page), `parallel` to convert on two cores,
-    `link_static` when the docs folder is staged and thrown away after the build."""
-    plugin = PageCache(directory, parallel, link_static)
+    `link_static` when the docs folder is staged and thrown away after the build, `generated`
+    the pages and files to add to the docs folder in memory (by path in it)."""
+    plugin = PageCache(directory, parallel, link_static, generated)
     config.plugins["jcm-page-cache"] = plugin
     return plugin

@@ -1,9 +1,10 @@
 """The site engine's process: mkdocs, strict, converting on two cores, with the page cache
 when one is given.
 
-`python -m generator.site_engine MKDOCS_YML DOCS SITE [PAGE_CACHE_DIR]`, run by
-`generator.publish` in a child process (so that a crash or an interrupt of the engine leaves
-the generator's own process and the published site as they were).
+`python -m generator.site_engine MKDOCS_YML DOCS SITE [--generated BUNDLE] [PAGE_CACHE_DIR]`,
+run by `generator.publish` in a child process (so that a crash or an interrupt of the engine
+leaves the generator's own process and the published site as they were). BUNDLE holds the
+generated pages and files (`generator.publish.write_bundle`), added to DOCS in memory.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import signal
 import sys
 from pathlib import Path
@@ -33,11 +35,17 @@ def main(argv: list[str]) -> int:
     from mkdocs.config import load_config
 
     config_file, docs, site, *rest = argv
+    generated = None
+    if rest[:1] == ["--generated"]:
+        with open(rest[1], "rb") as bundle:  # written by the generator in its staging folder
+            pages, files = pickle.load(bundle)
+        generated = {**pages, **files}
+        rest = rest[2:]
     config = load_config(config_file, docs_dir=docs, site_dir=site, strict=True)
     from generator.page_cache import install
 
     # the docs folder is publish's staging folder, removed after the build
-    plugin = install(config, Path(rest[0]) if rest else None, link_static=True)
+    plugin = install(config, Path(rest[0]) if rest else None, link_static=True, generated=generated)
     build(config)
     print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
     return 0

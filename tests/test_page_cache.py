@@ -115,19 +115,26 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory) -> Path:
-    """The engine's docs folder for a small synthetic registry, as publish stages it."""
+def rendered(tmp_path_factory):
+    """A small synthetic registry's project folder and rendered pages and files."""
     from generator.history import read_history
     from generator.pipeline import validate_root
-    from generator.publish import site_config, site_project, stage_docs
+    from generator.publish import site_config, site_project
     from generator.render.site import render_site
 
-    tmp = tmp_path_factory.mktemp("staged")
-    root = tmp / "registry"
+    root = tmp_path_factory.mktemp("rendered") / "registry"
     synthesize(root, 40, seed=7)
     validation = validate_root(root, None)
-    rendered = render_site(validation, read_history(root), site_config(root))
-    return stage_docs(site_project(root), rendered.pages, rendered.files, tmp / "docs")
+    return site_project(root), render_site(validation, read_history(root), site_config(root))
+
+
+@pytest.fixture(scope="module")
+def staged(rendered, tmp_path_factory) -> Path:
+    """The engine's docs folder for a small synthetic registry, written out whole."""
+    from generator.publish import stage_docs
+
+    project, pages = rendered
+    return stage_docs(project, pages.pages, pages.files, tmp_path_factory.mktemp("staged") / "d")
 
 
 def _build_docs(docs: Path, site: Path, **plugin):
@@ -155,6 +162,42 @@ def test_two_cores_build_the_site_one_core_builds(staged, tmp_path, monkeypatch)
     linked = tmp_path / "two" / "api" / "v1" / "projects.json"
     assert linked.stat().st_nlink == 2, "static files are linked, not copied"
     assert (tmp_path / "one" / "api" / "v1" / "projects.json").stat().st_nlink == 1
+
+
+def test_pages_and_files_given_in_memory_build_the_site_a_written_folder_builds(
+    rendered, staged, tmp_path, monkeypatch
+):
+    from generator.publish import stage_content
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project, pages = rendered
+    content = stage_content(project, tmp_path / "content-only")
+    generated = {**pages.pages, **pages.files}
+    _build_docs(staged, tmp_path / "written", parallel=False)
+    _build_docs(content, tmp_path / "memory", parallel=True, link_static=True, generated=generated)
+    assert digests(tmp_path / "written") == digests(tmp_path / "memory")
+    assert sorted(p.name for p in content.iterdir()) == sorted(
+        p.name for p in (project / "content").iterdir()
+    ), "nothing generated was written into the docs folder"
+
+
+def test_a_page_given_in_memory_reads_as_its_file_would(tmp_path, monkeypatch):
+    """A byte-order mark, CR and CRLF line ends in a generated page come out as they do from a
+    written file; a generated page replaces a hand-written one of the same path."""
+    text = "\ufeff# Other\r\n\r\nOne line\rand the next.\r\n\r\n| a |\r\n|---|\r\n| b |\n"
+    hand = {"index.md": "# Home\n\nSee [other](other.md).\n", "other.md": "# Hand\n"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    config_file = _project(tmp_path, {**hand, "other.md": text})
+    (tmp_path / "docs" / "img").mkdir()
+    (tmp_path / "docs" / "img" / "x.bin").write_bytes(b"\r\n\x00")
+    written = load_config(str(config_file), site_dir=str(tmp_path / "written"), strict=True)
+    mkdocs_build(written)
+    config_file = _project(tmp_path, hand)
+    memory = load_config(str(config_file), site_dir=str(tmp_path / "memory"), strict=True)
+    install(memory, None, generated={"other.md": text, "img/x.bin": b"\r\n\x00"})
+    mkdocs_build(memory)
+    assert digests(tmp_path / "written") == digests(tmp_path / "memory")
+    assert "One line" in (tmp_path / "memory" / "other" / "index.html").read_text()
 
 
 def test_copies_that_die_leave_the_engine_to_do_their_share(staged, tmp_path, monkeypatch):

@@ -64,3 +64,30 @@ def test_an_interrupted_child_is_reaped_before_the_interrupt_goes_on(monkeypatch
         restore()
     (child,) = started
     assert child.returncode == (143 if ask_first else -9), "the child ended as it was told"
+
+
+def test_digests_are_those_of_each_file_whether_or_not_the_copy_gives_its_half(
+    tmp_path, monkeypatch
+):
+    import hashlib
+
+    from generator import publish
+
+    paths = []
+    for n in range(7):
+        path = tmp_path / f"f{n}"
+        path.write_bytes(b"x" * n)
+        paths.append(str(path))
+    expected = [hashlib.sha256(b"x" * n).hexdigest() for n in range(7)]
+    assert publish._digests(paths) == expected
+
+    class Dies:
+        def __init__(self, work):
+            pass
+
+        def result(self, default=None):
+            return default
+
+    monkeypatch.setattr(publish, "Forked", Dies)
+    assert publish._digests(paths) == expected
+    assert publish._digests([]) == []

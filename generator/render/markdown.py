@@ -7,6 +7,7 @@ table cell or a heading are backslash-escaped. Jinja2 never sees record text as 
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,7 +29,21 @@ def text(value: object) -> str:
     """
     if value is None:
         return ""
-    raw = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if type(value) is str:
+        return _text_of_str(value)
+    return _escaped(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_of_str(value: str) -> str:
+    """`text` of a string, remembered. **Why:** a registry repeats its names (countries,
+    methodologies, entities, statuses) on thousands of pages; only strings, whose text is
+    their value (a Decimal equal to another may be written otherwise)."""
+    return _escaped(value)
+
+
+def _escaped(raw: str) -> str:
+    raw = raw.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     raw = html.escape(raw, quote=False)
     raw = _MD_SPECIAL.sub(r"\\\1", raw)
     raw = _LINE_START.sub(_unlisted, raw)
