@@ -74,10 +74,12 @@ def validate_tree(
         clock.lap("load")
         validation = validate_loaded(loaded, timings=timings)
         if cache is not None:
+            from generator.load.registry import remember_positions
             from generator.partitions import remember_partitions
 
             clock.lap()
             remember_partitions(validation.loaded, cache)
+            remember_positions(validation.loaded, cache)
             clock.lap("cache partition summaries")
         return validation
 

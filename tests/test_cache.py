@@ -3,6 +3,7 @@ finding, a damaged or hostile cache is ignored, and deleting it is always safe."
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sqlite3
@@ -61,6 +62,40 @@ def test_cached_and_uncached_runs_agree(name: str, faulty: Path, tmp_path: Path)
     assert full_tuple(plain) == full_tuple(cold) == full_tuple(warm)
     assert derived(plain) == derived(cold) == derived(warm)
     assert plain.findings, "the registry has findings to compare"
+
+
+def test_positions_of_findings_come_from_the_cache_once_found(
+    faulty: Path, tmp_path: Path, monkeypatch
+):
+    """A record with a finding is parsed again for its line and column once; the next runs
+    find them in the cache, at the same places."""
+    from generator.load import registry
+
+    parses: list[str] = []
+    real_parse = registry.parse_yaml
+
+    def counted(raw, path):
+        parses.append(path)
+        return real_parse(raw, path)
+
+    monkeypatch.setattr(registry, "parse_yaml", counted)
+    plain = validate_root(faulty)
+    cold = validate_root(faulty, Cache(tmp_path / "c"))
+    parses.clear()
+    warm = validate_root(faulty, Cache(tmp_path / "c"))
+    assert full_tuple(plain) == full_tuple(cold) == full_tuple(warm)
+    located = {f.path for f in warm.findings if f.line > 1 and f.path.endswith(".yaml")}
+    assert located, "some findings point into YAML records"
+    assert parses == [], "no file was parsed again for a position"
+    # a forked copy never uses its parent's connection to the cache
+    source = next(
+        r.source
+        for r in warm.loaded.all_records()
+        if r.path in located and isinstance(r.source, registry.LazySource)
+    )
+    source._where, source._pid = None, os.getpid() + 1
+    assert source.locate(("id",)) == real_parse(source.raw, source.path).locate(("id",))
+    assert parses == [source.path]
 
 
 def test_workbooks_come_from_the_cache_with_their_cells(faulty: Path, tmp_path: Path):

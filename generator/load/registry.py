@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from generator.cache import Cache, key_of, pickled
 from generator.findings import Finding, make_finding
 from generator.load.paths import classify
 from generator.load.tree import SourceTree
-from generator.load.yaml_source import MAX_BYTES, ParsedYaml, parse_yaml
+from generator.load.yaml_source import MAX_BYTES, ParsedYaml, locate_in, parse_yaml
 from generator.schema import RECORD_MODELS
 from generator.schema.errors import field_path, findings_from_validation_error
 
@@ -107,9 +108,9 @@ def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
         hit = hits.get(cache_key)
         record, findings = None, None
         if hit is not None:
-            record, findings = _revive(hit, kind, key, path, raw, digest)
+            record, findings = _revive(hit, kind, key, path, raw, digest, cache)
         if findings is None:
-            record, findings, entry = _load_file(kind, key, path, raw)
+            record, findings, entry = _load_file(kind, key, path, raw, cache)
             if cache is not None:
                 fresh[cache_key] = pickled(entry)
         loaded.findings.extend(findings)
@@ -145,7 +146,7 @@ def _entry_of(record: Record | None, findings: list[Finding], data: Any) -> tupl
 
 
 def _revive(
-    entry: Any, kind: str, key: str, path: str, raw: bytes, digest: str
+    entry: Any, kind: str, key: str, path: str, raw: bytes, digest: str, cache: Cache | None
 ) -> tuple[Record | None, list[Finding] | None]:
     """A cached load result as a record again (None findings: the entry cannot be used)."""
     try:
@@ -157,7 +158,7 @@ def _revive(
             return Record(
                 kind, key, path, model_cls.model_validate(value.data), value, digest
             ), list(findings)
-        source = LazySource(raw, path)
+        source = LazySource(raw, path, cache, digest)
         return Record(kind, key, path, model_cls.model_validate(value), source, digest), list(
             findings
         )
@@ -165,35 +166,72 @@ def _revive(
         return None, None
 
 
+POSITIONS = "positions"
+
+
 class LazySource:
-    """Where the values of a YAML record were written: parsed again when first asked.
+    """Where the values of a YAML record were written: found when first asked, in the cache
+    (when one is given) or by parsing the file again.
 
     **Why:** most records never need a position (only those with findings do), and re-parsing
-    one file is cheaper than storing the positions of every file.
+    one file is cheaper than storing the positions of every file; the records that do need
+    them mostly need them again on the next run (`remember_positions`).
     """
 
-    __slots__ = ("_parsed", "path", "raw")
+    __slots__ = ("_cache", "_pid", "_where", "digest", "fresh", "path", "raw")
 
-    def __init__(self, raw: bytes, path: str) -> None:
+    def __init__(self, raw: bytes, path: str, cache: Cache | None = None, digest: str = "") -> None:
         self.raw = raw
         self.path = path
-        self._parsed: ParsedYaml | None = None
+        self.digest = digest
+        self._cache = cache if digest else None
+        self._pid = os.getpid()
+        self._where: tuple[dict, dict] | None = None
+        self.fresh = False
+        """Positions found by parsing in this run (not yet in the cache)."""
 
     @property
     def parsed(self) -> ParsedYaml:
-        if self._parsed is None:
-            self._parsed = parse_yaml(self.raw, self.path)
-        return self._parsed
+        return parse_yaml(self.raw, self.path)
 
     @property
     def data(self) -> Any:
         return self.parsed.data
 
+    def _positions(self) -> tuple[dict, dict]:
+        if self._where is None:
+            # a forked copy does not use its parent's connection to the cache
+            cache = self._cache if os.getpid() == self._pid else None
+            kept = cache.get(POSITIONS, _positions_key(self.digest)) if cache else None
+            if isinstance(kept, tuple) and len(kept) == 2:
+                self._where = kept
+            else:
+                parsed = self.parsed
+                self._where = (parsed.positions, parsed.key_positions)
+                self.fresh = cache is not None
+        return self._where
+
     def locate(self, path: tuple) -> tuple[int, int]:
-        return self.parsed.locate(path)
+        return locate_in(self._positions()[0], path)
 
     def locate_key(self, path: tuple) -> tuple[int, int]:
-        return self.parsed.locate_key(path)
+        values, keys = self._positions()
+        return keys.get(path) or locate_in(values, path)
+
+
+def _positions_key(digest: str) -> str:
+    return key_of(POSITIONS, digest)
+
+
+def remember_positions(loaded: Loaded, cache: Cache) -> None:
+    """Keep the positions this run parsed files again for (see `LazySource`)."""
+    fresh = {}
+    for record in loaded.all_records():
+        source = record.source
+        if isinstance(source, LazySource) and source.fresh and source._where is not None:
+            fresh[_positions_key(source.digest)] = source._where
+            source.fresh = False
+    cache.put_many(POSITIONS, fresh)
 
 
 def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | None, list[Finding]]:
@@ -203,7 +241,7 @@ def load_record(kind: str, key: str, path: str, raw: bytes) -> tuple[Record | No
 
 
 def _load_file(
-    kind: str, key: str, path: str, raw: bytes
+    kind: str, key: str, path: str, raw: bytes, cache: Cache | None = None
 ) -> tuple[Record | None, list[Finding], tuple]:
     """`load_record`, and what the cache keeps of the file."""
     if path.endswith(".xlsx"):
@@ -234,7 +272,7 @@ def _load_file(
     else:
         # Positions are found again when a finding needs them (see LazySource): keeping them
         # for every record would double the memory of a large registry.
-        record = Record(kind, key, path, model, LazySource(raw, path), digest)
+        record = Record(kind, key, path, model, LazySource(raw, path, cache, digest), digest)
     return record, findings, _entry_of(record, findings, parsed.data)
 
 

@@ -52,15 +52,21 @@ class ParsedYaml:
 
     def locate(self, path: Path) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest written ancestor."""
-        for end in range(len(path), -1, -1):
-            pos = self.positions.get(path[:end])
-            if pos:
-                return pos
-        return (1, 1)
+        return locate_in(self.positions, path)
 
     def locate_key(self, path: Path) -> tuple[int, int]:
         """Line and column of the key that names `path` (falls back to `locate`)."""
-        return self.key_positions.get(path) or self.locate(path)
+        return self.key_positions.get(path) or locate_in(self.positions, path)
+
+
+def locate_in(positions: dict[Path, tuple[int, int]], path: Path) -> tuple[int, int]:
+    """Line and column of the value at `path` in `positions`, or of its nearest written
+    ancestor (1, 1 if none)."""
+    for end in range(len(path), -1, -1):
+        pos = positions.get(path[:end])
+        if pos:
+            return pos
+    return (1, 1)
 
 
 class _Stop(Exception):
