@@ -20,6 +20,15 @@ macros. An operator's block in `site_overrides/main.html` that reads the page is
 every page, as before. `tests/test_block_cache.py` builds sites with and without it and
 compares every file.
 
+The same holds for the partials every page includes that read only the configuration and the
+translations (`PARTIALS`: the search box, the repository link, the palette's script, the
+back-to-top button, the copyright): an included partial sees what the template including it
+set, so it may read only `config`, `lang` and `features`, and is shared only when those hold
+the site's own values (`BlockCache._settled`). The table of contents (`partials/toc.html`,
+with the theme's own `toc-item.html`) reads the page's table of contents, the configuration
+and the translations: it is rendered once for every table of contents the pages show (its
+titles, levels and anchors; the record pages of a kind mostly show the same one).
+
 Installed by `generator.page_cache` in the site engine's process, beside `generator.nav_cache`.
 """
 
@@ -36,12 +45,25 @@ from mkdocs.utils import normalize_url
 from generator.nav_cache import stock_theme
 
 BLOCKS = ("styles", "libs", "fonts", "analytics", "announce", "config", "scripts")
+# Partials every page includes that may read only the configuration and the translations
+PARTIALS = (
+    "partials/search.html",
+    "partials/source.html",
+    "partials/palette.html",
+    "partials/javascripts/palette.html",
+    "partials/top.html",
+    "partials/copyright.html",
+)
+TOC = ("partials/toc.html", "partials/toc-item.html")
 TEMPLATES = ("main.html", "base.html")
 _THEME_OWN = ("base.html", "partials/language.html", "partials/icons.html")
 _SETTINGS = frozenset(
     {"config", "features", "lang", "base_url", "extra_css", "extra_javascript"}
     | {"namespace", "super", "none", "true", "false", "loop"}
 )
+# What an included partial sees comes from the template that includes it: only names whose
+# value the shared copy checks (`BlockCache._settled`) may be read.
+_PARTIAL_NAMES = frozenset({"config", "lang", "features"} | {"namespace", "none", "true", "false"})
 _FILTERS = frozenset(
     {"url", "script_tag", "tojson", "d", "default", "replace", "urlencode", "items", "e"}
     | {"escape", "safe", "length", "join", "lower", "upper", "trim", "string", "first"}
@@ -103,7 +125,13 @@ class _Reader:
                 self.trees[name] = None
         return self.trees[name]
 
-    def reads_only_settings(self, node: nodes.Node, seen: set[str], addresses: list[str]) -> bool:
+    def reads_only_settings(
+        self,
+        node: nodes.Node,
+        seen: set[str],
+        addresses: list[str],
+        allowed: frozenset[str] = _SETTINGS,
+    ) -> bool:
         stored = {n.name for n in node.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for imported in node.find_all((nodes.Import, nodes.FromImport)):
             if isinstance(imported, nodes.Import):
@@ -115,7 +143,7 @@ class _Reader:
         if stored & _CONTEXT or any(node.find_all(nodes.Block)):
             return False
         for name in node.find_all(nodes.Name):
-            if name.ctx == "load" and name.name not in _SETTINGS | stored:
+            if name.ctx == "load" and name.name not in allowed | stored:
                 return False
         for item in node.find_all((nodes.Getattr, nodes.Getitem)):
             key = item.attr if isinstance(item, nodes.Getattr) else item.arg
@@ -152,7 +180,7 @@ class _Reader:
                     continue
                 seen.add(template.value)
                 tree = self.tree(template.value)
-                if tree is None or not self.reads_only_settings(tree, seen, addresses):
+                if tree is None or not self.reads_only_settings(tree, seen, addresses, allowed):
                     return False
             elif not (self.own_icons and _is_icon(template)):
                 return False
@@ -191,6 +219,17 @@ class BlockCache:
         trees = {name: reader.tree(name) for name in TEMPLATES}
         if any(tree is None for tree in trees.values()):
             return False
+        self._config = config
+        self._features = config.theme.get("features") or []
+        for name in PARTIALS:
+            addresses = []
+            tree = reader.tree(name)
+            if tree is not None and reader.reads_only_settings(
+                tree, {name}, addresses, _PARTIAL_NAMES
+            ):
+                self._wrap_partial(env, name, addresses)
+        if stock_theme(env, config, TOC):
+            self._wrap_toc(env)
         for block in BLOCKS:
             addresses: list[str] = []
             parent = _block(trees["base.html"], block)
@@ -204,6 +243,64 @@ class BlockCache:
             if reader.reads_only_settings(child, set(), addresses):
                 self._wrap(env, "main.html", block, addresses)
         return True
+
+    def _settled(self, context: Any) -> bool:
+        """True when the names a shared partial may read hold the site's own values (a
+        template that includes it could have set them otherwise)."""
+        lang = context.get("lang")
+        return (
+            context.get("config") is self._config
+            and context.get("features") == self._features
+            and getattr(lang, "__name__", None) == "partials/language.html"
+        )
+
+    def _wrap_partial(self, env: jinja2.Environment, name: str, addresses: list[str]) -> None:
+        """Share an included partial's HTML among pages with the same base URL and relative
+        addresses, when what it reads holds the site's own values."""
+        template = env.get_template(name)
+        render = template.root_render_func
+        kept = self.kept
+        wanted = tuple(dict.fromkeys(addresses))
+
+        def shared(context: Any) -> Iterator[str]:
+            if not self._settled(context):
+                yield from render(context)
+                return
+            page, base = context.get("page"), context.get("base_url", "")
+            key = (name, base, *(normalize_url(a, page=page, base=base) for a in wanted))
+            html = kept.get(key)
+            if html is None:
+                html = kept[key] = "".join(render(context))
+            else:
+                self.hits += 1
+            yield html
+
+        template.root_render_func = shared
+        self.shared.append((name, ""))
+
+    def _wrap_toc(self, env: jinja2.Environment) -> None:
+        """Share the table of contents among pages whose tables of contents are the same:
+        `partials/toc.html` reads the page's `toc` (titles, addresses within the page,
+        levels), the configuration and the translations only."""
+        template = env.get_template(TOC[0])
+        render = template.root_render_func
+        kept = self.kept
+
+        def shared(context: Any) -> Iterator[str]:
+            items = _shown_toc(getattr(context.get("page"), "toc", None))
+            if items is None or not self._settled(context):
+                yield from render(context)
+                return
+            key = (TOC[0], items)
+            html = kept.get(key)
+            if html is None:
+                html = kept[key] = "".join(render(context))
+            else:
+                self.hits += 1
+            yield html
+
+        template.root_render_func = shared
+        self.shared.append((TOC[0], ""))
 
     def _wrap(self, env: jinja2.Environment, name: str, block: str, addresses: list[str]) -> None:
         """Share the block's HTML among pages with the same base URL to which every address
@@ -228,3 +325,32 @@ class BlockCache:
 
         template.blocks[block] = shared
         self.shared.append((name, block))
+
+
+def _shown_toc(toc: Any) -> tuple | None:
+    """What `partials/toc.html` shows of a table of contents, as plain values: the entries
+    under the page's first heading when that is a level-1 heading (its title is not shown),
+    else every entry."""
+    if toc is None:
+        return None
+    first = next(iter(toc), None)
+    if first is not None and getattr(first, "level", None) == 1:
+        children = _toc_key([first])
+        return None if children is None else ("under the title", children[0][4])
+    return _toc_key(toc)
+
+
+def _toc_key(toc: Any) -> tuple | None:
+    """A table of contents as plain values (None if it holds anything else: it is then
+    rendered as always)."""
+    if toc is None:
+        return None
+    items = []
+    for item in toc:
+        if type(item).__name__ != "AnchorLink" or getattr(item, "typeset", None) is not None:
+            return None
+        children = _toc_key(item.children)
+        if children is None or not all(isinstance(v, str) for v in (item.title, item.url, item.id)):
+            return None
+        items.append((item.level, item.title, item.url, item.id, children))
+    return tuple(items)

@@ -4,6 +4,8 @@ without it, and a block that reads the page is rendered for every page."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -101,3 +103,88 @@ def test_pages_whose_addresses_lead_elsewhere_get_their_own_blocks(tmp_path):
     assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
     page = (tmp_path / "shared" / "assets" / "foo" / "index.html").read_text("utf-8")
     assert 'href="../stylesheets/' in page
+
+
+def test_pages_with_the_same_contents_table_share_it_and_the_site_is_the_same(tmp_path):
+    docs = _docs(tmp_path)
+    pages = {
+        "t/a.md": "# A\n\n## Figures\n\n### 2020\n\n## Sources\n",
+        "t/b.md": "# B\n\n## Figures\n\n### 2020\n\n## Sources\n",  # a's table, another title
+        "t/c.md": "# C\n\n## Figures\n\n### 2021\n\n## Sources\n",  # one entry differs
+        "t/d.md": "## Figures\n\n### 2020\n\n## Sources\n",  # no title: every entry shown
+        "t/e.md": "# E\n\n## Figures <em>&amp;</em> more\n",
+    }
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    _build(tmp_path, "plain")
+    plugin = _build(tmp_path, "shared", parallel=False)
+    assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
+    tables = [key for key in plugin.block_cache.kept if key[0] == "partials/toc.html"]
+    # the pages of PAGES (only a title) share one, a and b another; c, d and e their own
+    assert len(tables) == 5
+    page = (tmp_path / "shared" / "t" / "e" / "index.html").read_text("utf-8")
+    assert "Figures <em>&amp;</em> more" in page.split("md-nav--secondary")[1]
+
+
+def test_a_partial_included_with_other_settings_is_rendered_for_that_page():
+    from generator.block_cache import BlockCache
+
+    cache = BlockCache()
+    config = SimpleNamespace()
+    cache._config, cache._features = config, ["navigation.top"]
+    lang = SimpleNamespace(__name__="partials/language.html")
+    settled = {"config": config, "features": ["navigation.top"], "lang": lang}
+    assert cache._settled(settled)
+    for name, other in [
+        ("config", SimpleNamespace()),
+        ("features", []),
+        ("lang", SimpleNamespace(__name__="mine.html")),
+    ]:
+        assert not cache._settled({**settled, name: other})
+
+
+def test_only_anchor_links_make_a_contents_table_key():
+    from mkdocs.structure.toc import AnchorLink
+
+    from generator.block_cache import _shown_toc
+
+    title = AnchorLink("T", "t", 1)
+    part = AnchorLink("Part", "part", 2)
+    title.children = [part]
+    assert _shown_toc([title]) == ("under the title", ((2, "Part", "#part", "part", ()),))
+    assert _shown_toc([part]) == ((2, "Part", "#part", "part", ()),)
+    part.typeset = {"title": "x"}
+    assert _shown_toc([title]) is None
+    assert _shown_toc([SimpleNamespace(level=2)]) is None
+    assert _shown_toc(None) is None
+
+
+def test_an_override_of_a_contents_partial_turns_its_sharing_off(tmp_path):
+    import material
+
+    _docs(tmp_path)
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPOSITORY / "site_overrides", overrides)
+    (overrides / "partials" / "toc-item.html").write_text(
+        (Path(material.__file__).parent / "templates/partials/toc-item.html")
+        .read_text("utf-8")
+        .replace('class="md-nav__link"', 'class="md-nav__link" title="{{ page.title }}"'),
+        encoding="utf-8",
+    )
+    for name in ("p1", "p2"):  # the same table of contents on two pages
+        (tmp_path / "docs" / "projects" / f"{name}.md").write_text(
+            f"# {name.upper()}\n\n## Part\n", "utf-8"
+        )
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(str(REPOSITORY / "site_overrides"), str(overrides)),
+        "utf-8",
+    )
+    _build(tmp_path, "plain")
+    plugin = _build(tmp_path, "shared", parallel=False)
+    assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
+    assert ("partials/toc.html", "") not in plugin.block_cache.shared
+    assert ("partials/search.html", "") in plugin.block_cache.shared
+    page = (tmp_path / "shared" / "projects" / "p2" / "index.html").read_text("utf-8")
+    assert 'title="P2"' in page
