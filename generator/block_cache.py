@@ -42,7 +42,7 @@ import jinja2
 from jinja2 import nodes
 from mkdocs.utils import normalize_url
 
-from generator.nav_cache import stock_theme
+from generator.nav_cache import rendered_once, stock_theme
 
 BLOCKS = ("styles", "libs", "fonts", "analytics", "announce", "config", "scripts")
 # Partials every page includes that may read only the configuration and the translations
@@ -244,6 +244,12 @@ class BlockCache:
                 self._wrap(env, "main.html", block, addresses)
         return True
 
+    def _kept(self, key: tuple, render: Any, context: Any) -> str:
+        """The HTML kept under `key`, rendered now if it is the first."""
+        html, again = rendered_once(self.kept, key, render, context)
+        self.hits += again
+        return html
+
     def _settled(self, context: Any) -> bool:
         """True when the names a shared partial may read hold the site's own values (a
         template that includes it could have set them otherwise)."""
@@ -259,7 +265,6 @@ class BlockCache:
         addresses, when what it reads holds the site's own values."""
         template = env.get_template(name)
         render = template.root_render_func
-        kept = self.kept
         wanted = tuple(dict.fromkeys(addresses))
 
         def shared(context: Any) -> Iterator[str]:
@@ -268,12 +273,7 @@ class BlockCache:
                 return
             page, base = context.get("page"), context.get("base_url", "")
             key = (name, base, *(normalize_url(a, page=page, base=base) for a in wanted))
-            html = kept.get(key)
-            if html is None:
-                html = kept[key] = "".join(render(context))
-            else:
-                self.hits += 1
-            yield html
+            yield self._kept(key, render, context)
 
         template.root_render_func = shared
         self.shared.append((name, ""))
@@ -284,7 +284,6 @@ class BlockCache:
         levels), the configuration and the translations only."""
         template = env.get_template(TOC[0])
         render = template.root_render_func
-        kept = self.kept
 
         def shared(context: Any) -> Iterator[str]:
             items = _shown_toc(getattr(context.get("page"), "toc", None))
@@ -292,12 +291,7 @@ class BlockCache:
                 yield from render(context)
                 return
             key = (TOC[0], items)
-            html = kept.get(key)
-            if html is None:
-                html = kept[key] = "".join(render(context))
-            else:
-                self.hits += 1
-            yield html
+            yield self._kept(key, render, context)
 
         template.root_render_func = shared
         self.shared.append((TOC[0], ""))
@@ -310,18 +304,12 @@ class BlockCache:
         render = template.blocks.get(block)
         if render is None:
             return
-        kept = self.kept
         wanted = tuple(dict.fromkeys(addresses))
 
         def shared(context: Any) -> Iterator[str]:
             page, base = context.get("page"), context.get("base_url", "")
             key = (name, block, base, *(normalize_url(a, page=page, base=base) for a in wanted))
-            html = kept.get(key)
-            if html is None:
-                html = kept[key] = "".join(render(context))
-            else:
-                self.hits += 1
-            yield html
+            yield self._kept(key, render, context)
 
         template.blocks[block] = shared
         self.shared.append((name, block))

@@ -71,6 +71,17 @@ def stock_theme(env: Any, config: Any, templates: tuple[str, ...]) -> bool:
         return False
 
 
+def rendered_once(
+    kept: dict[tuple, str], key: tuple, render: Any, context: Any
+) -> tuple[str, bool]:
+    """The HTML kept under `key` (True: it was kept), or rendered now and kept (False)."""
+    html = kept.get(key)
+    if html is not None:
+        return html, True
+    html = kept[key] = "".join(render(context))
+    return html, False
+
+
 class NavCache:
     """Wraps the theme's navigation template in a Jinja environment (see the module doc)."""
 
@@ -101,11 +112,8 @@ class NavCache:
             if key is None:
                 yield from render(context)
                 return
-            html = self.kept.get(key)
-            if html is None:
-                html = self.kept[key] = "".join(render(context))
-            else:
-                self.hits += 1
+            html, again = rendered_once(self.kept, key, render, context)
+            self.hits += again
             yield html
 
         template.root_render_func = cached

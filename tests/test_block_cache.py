@@ -23,23 +23,35 @@ def test_blocks_that_read_only_settings_are_shared_and_the_site_is_the_same(tmp_
     assert plugin.block_cache.hits > 0
 
 
-def test_a_block_an_operator_makes_read_the_page_is_not_shared(tmp_path):
+def _overrides(tmp_path: Path) -> Path:
+    """A copy of the site's overrides, used by the test's mkdocs.yml (written by `_docs`)."""
     overrides = tmp_path / "overrides"
     shutil.copytree(REPOSITORY / "site_overrides", overrides)
-    main = overrides / "main.html"
-    text = main.read_text("utf-8")
-    notice = "{{ config.extra.data_notice | e }}"
-    assert notice in text
-    main.write_text(text.replace(notice, notice + " ({{ page.title if page else '' }})"), "utf-8")
-    _docs(tmp_path)
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         config.read_text("utf-8").replace(str(REPOSITORY / "site_overrides"), str(overrides)),
         "utf-8",
     )
+    return overrides
+
+
+def _built_alike(tmp_path: Path):
+    """The plugin of a build with the caches, after checking its site is the plain one."""
     _build(tmp_path, "plain")
     plugin = _build(tmp_path, "shared", parallel=False)
     assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
+    return plugin
+
+
+def test_a_block_an_operator_makes_read_the_page_is_not_shared(tmp_path):
+    _docs(tmp_path)
+    overrides = _overrides(tmp_path)
+    main = overrides / "main.html"
+    text = main.read_text("utf-8")
+    notice = "{{ config.extra.data_notice | e }}"
+    assert notice in text
+    main.write_text(text.replace(notice, notice + " ({{ page.title if page else '' }})"), "utf-8")
+    plugin = _built_alike(tmp_path)
     assert ("main.html", "announce") not in plugin.block_cache.shared
     assert ("base.html", "config") in plugin.block_cache.shared
     page = (tmp_path / "shared" / "projects" / "p1" / "index.html").read_text("utf-8")
@@ -117,9 +129,7 @@ def test_pages_with_the_same_contents_table_share_it_and_the_site_is_the_same(tm
     for name, text in pages.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
-    _build(tmp_path, "plain")
-    plugin = _build(tmp_path, "shared", parallel=False)
-    assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
+    plugin = _built_alike(tmp_path)
     tables = [key for key in plugin.block_cache.kept if key[0] == "partials/toc.html"]
     # the pages of PAGES (only a title) share one, a and b another; c, d and e their own
     assert len(tables) == 5
@@ -164,8 +174,7 @@ def test_an_override_of_a_contents_partial_turns_its_sharing_off(tmp_path):
     import material
 
     _docs(tmp_path)
-    overrides = tmp_path / "overrides"
-    shutil.copytree(REPOSITORY / "site_overrides", overrides)
+    overrides = _overrides(tmp_path)
     (overrides / "partials" / "toc-item.html").write_text(
         (Path(material.__file__).parent / "templates/partials/toc-item.html")
         .read_text("utf-8")
@@ -176,14 +185,7 @@ def test_an_override_of_a_contents_partial_turns_its_sharing_off(tmp_path):
         (tmp_path / "docs" / "projects" / f"{name}.md").write_text(
             f"# {name.upper()}\n\n## Part\n", "utf-8"
         )
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8").replace(str(REPOSITORY / "site_overrides"), str(overrides)),
-        "utf-8",
-    )
-    _build(tmp_path, "plain")
-    plugin = _build(tmp_path, "shared", parallel=False)
-    assert _digests(tmp_path / "plain") == _digests(tmp_path / "shared")
+    plugin = _built_alike(tmp_path)
     assert ("partials/toc.html", "") not in plugin.block_cache.shared
     assert ("partials/search.html", "") in plugin.block_cache.shared
     page = (tmp_path / "shared" / "projects" / "p2" / "index.html").read_text("utf-8")
