@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -165,9 +166,14 @@ def build_site(
         clock.lap("site engine")
         if timings is not None:
             timings.update(counts)
-        search_index(site)
+        hashing = _Hashing(site, skip=SEARCH_FOLDER)  # while Pagefind works
+        try:
+            search_index(site)
+        finally:
+            engine_files = hashing.result()
         clock.lap("search index")
-        _manifest(site, history, inputs or {})
+        published = {**engine_files, **_published(site, SEARCH_FOLDER)}
+        _manifest(site, history, inputs or {}, published)
         swap_in(site, out)
         clock.lap("manifest and swap")
     finally:
@@ -246,6 +252,9 @@ def stop_child(child: subprocess.Popen[str], patience: float) -> None:
     child.communicate()
 
 
+SEARCH_FOLDER = "pagefind"
+
+
 def search_index(site: Path) -> None:
     code, _out, stderr = run_child(
         [
@@ -255,7 +264,7 @@ def search_index(site: Path) -> None:
             "--site",
             str(site),
             "--output-subdir",
-            "pagefind",
+            SEARCH_FOLDER,
             "--include-characters",
             "_-",
             "--exclude-selectors",
@@ -293,16 +302,66 @@ def _digests(paths: list[str]) -> list[str]:
     return digests
 
 
-def _manifest(site: Path, history: History | None, inputs: Mapping[str, str]) -> None:
+def _site_files(site: Path, only: str | None = None, skip: str | None = None) -> list[str]:
+    """The files under `site` (or its folder `only`, or all but its folder `skip`), sorted."""
+    top = str(site / only) if only else str(site)
     paths = []
-    for folder, _dirs, names in os.walk(site):
+    for folder, dirs, names in os.walk(top):
+        if skip and folder == top:
+            dirs[:] = [d for d in dirs if d != skip]
         paths += [os.path.join(folder, name) for name in names]
-    paths.sort()
-    digests = _digests(paths)
-    published = {
+    return sorted(paths)
+
+
+def _published(site: Path, only: str) -> dict[str, str]:
+    """The files of the site's folder `only` → their SHA-256."""
+    paths = _site_files(site, only=only)
+    return {
         Path(path).relative_to(site).as_posix(): digest
-        for path, digest in zip(paths, digests, strict=True)
+        for path, digest in zip(paths, _digests(paths), strict=True)
     }
+
+
+class _Hashing:
+    """The SHA-256 of the site's files (but the folder `skip`), taken on a thread while the
+    caller waits for a child process. **Why:** Pagefind leaves part of both cores idle while
+    it writes its index, and reading and hashing files holds the interpreter little."""
+
+    def __init__(self, site: Path, skip: str) -> None:
+        self.site = site
+        self.skip = skip
+        self.digests: dict[str, str] = {}
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for path in _site_files(self.site, skip=self.skip):
+                if self._stop.is_set():
+                    return
+                relative = Path(path).relative_to(self.site).as_posix()
+                self.digests[relative] = _sha256_of(path)
+        except BaseException as exc:  # reported by result(), in the caller's thread
+            self.error = exc
+
+    def result(self) -> dict[str, str]:
+        """The digests, once every file is hashed; if the caller is leaving on an error, the
+        thread is stopped at its next file and waited for (it reads nothing after)."""
+        leaving = sys.exc_info()[0] is not None
+        if leaving:
+            self._stop.set()
+        self._thread.join()
+        if self.error is not None and not leaving:
+            raise self.error
+        return self.digests
+
+
+def _manifest(
+    site: Path, history: History | None, inputs: Mapping[str, str], published: dict[str, str]
+) -> None:
+    published = dict(sorted(published.items()))
     manifest = {
         "commit": history.head.sha if history and history.head else None,
         "data_date": history.data_date.isoformat() if history and history.data_date else None,

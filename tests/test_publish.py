@@ -91,3 +91,58 @@ def test_digests_are_those_of_each_file_whether_or_not_the_copy_gives_its_half(
     monkeypatch.setattr(publish, "Forked", Dies)
     assert publish._digests(paths) == expected
     assert publish._digests([]) == []
+
+
+def test_the_site_is_hashed_beside_the_indexer_file_for_file(tmp_path):
+    import hashlib
+
+    from generator.publish import _Hashing, _published
+
+    site = tmp_path / "site"
+    for name in ("index.html", "a/index.html", "a/b/x.json", "pagefind/f/1.pf", "pagefinder.js"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(name.encode())
+    expected = {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+    beside = _Hashing(site, skip="pagefind").result()
+    assert "pagefind/f/1.pf" not in beside and "pagefinder.js" in beside
+    assert {**beside, **_published(site, "pagefind")} == expected
+
+
+def test_hashing_stops_when_the_build_leaves_on_an_error_and_reports_its_own_otherwise(
+    tmp_path, monkeypatch
+):
+    import threading
+
+    from generator import publish
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for n in range(50):
+        (site / f"{n}.html").write_text("x")
+    started, go_on = threading.Event(), threading.Event()
+    real = publish._sha256_of
+
+    def slow(path):
+        started.set()
+        go_on.wait(5)
+        return real(path)
+
+    monkeypatch.setattr(publish, "_sha256_of", slow)
+    hashing = publish._Hashing(site, skip="pagefind")
+    started.wait(5)
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        threading.Timer(0.2, go_on.set).start()
+        assert len(hashing.result()) < 50, "stopped at its next file"
+
+    def fails(path):
+        raise PermissionError(path)
+
+    monkeypatch.setattr(publish, "_sha256_of", fails)
+    with pytest.raises(PermissionError):
+        publish._Hashing(site, skip="pagefind").result()
