@@ -27,7 +27,10 @@ set, so it may read only `config`, `lang` and `features`, and is shared only whe
 the site's own values (`BlockCache._settled`). The table of contents (`partials/toc.html`,
 with the theme's own `toc-item.html`) reads the page's table of contents, the configuration
 and the translations: it is rendered once for every table of contents the pages show (its
-titles, levels and anchors; the record pages of a kind mostly show the same one).
+titles, levels and anchors; the record pages of a kind mostly show the same one). The
+theme's translation macro, `t(key)` of `partials/languages/*.html`, builds the language's whole
+table on each of the score of calls a page makes: its answers are remembered by key when its
+syntax tree reads nothing but the key and constants.
 
 Installed by `generator.page_cache` in the site engine's process, beside `generator.nav_cache`.
 """
@@ -55,6 +58,7 @@ PARTIALS = (
     "partials/copyright.html",
 )
 TOC = ("partials/toc.html", "partials/toc-item.html")
+_FALLBACK = "partials/languages/en.html"  # the theme's translations of last resort
 TEMPLATES = ("main.html", "base.html")
 _THEME_OWN = ("base.html", "partials/language.html", "partials/icons.html")
 _SETTINGS = frozenset(
@@ -230,6 +234,7 @@ class BlockCache:
                 self._wrap_partial(env, name, addresses)
         if stock_theme(env, config, TOC):
             self._wrap_toc(env)
+        self._remember_translations(env, config)
         for block in BLOCKS:
             addresses: list[str] = []
             parent = _block(trees["base.html"], block)
@@ -243,6 +248,26 @@ class BlockCache:
             if reader.reads_only_settings(child, set(), addresses):
                 self._wrap(env, "main.html", block, addresses)
         return True
+
+    def _remember_translations(self, env: jinja2.Environment, config: Any) -> None:
+        """Remember what the theme's translation macro (`t(key)` of
+        `partials/languages/*.html`) gives for each key: a page asks it a score of times, and
+        each call builds the language's whole table. Only when the macro's syntax tree reads
+        nothing but its key and constants."""
+        language = config.theme.get("language") or "en"
+        names = tuple(dict.fromkeys([f"partials/languages/{language}.html", _FALLBACK]))
+        if not stock_theme(env, config, names):
+            return
+        reader = _Reader(env, config)
+        for name in names:
+            tree = reader.tree(name)
+            macro = next((m for m in tree.find_all(nodes.Macro) if m.name == "t"), None)
+            if macro is None or not _reads_only_its_key(macro):
+                continue
+            module = env.get_template(name).module
+            if isinstance(getattr(module, "t", None), jinja2.runtime.Macro):
+                module.t = _Remembered(module.t)
+                self.shared.append((name, "t"))
 
     def _kept(self, key: tuple, render: Any, context: Any) -> str:
         """The HTML kept under `key`, rendered now if it is the first."""
@@ -342,3 +367,29 @@ def _toc_key(toc: Any) -> tuple | None:
             return None
         items.append((item.level, item.title, item.url, item.id, children))
     return tuple(items)
+
+
+def _reads_only_its_key(macro: nodes.Macro) -> bool:
+    """True when a macro `t(key)` is a function of its key alone: it reads no name but `key`
+    and calls, filters, includes and imports nothing."""
+    if [arg.name for arg in macro.args] != ["key"] or macro.defaults:
+        return False
+    loads = {n.name for n in macro.find_all(nodes.Name) if n.ctx == "load"}
+    impure = (nodes.Call, nodes.Filter, nodes.Test, nodes.Include, nodes.Import, nodes.FromImport)
+    return loads <= {"key"} and not any(macro.find_all(impure))
+
+
+class _Remembered:
+    """A translation macro with its answers remembered by key."""
+
+    def __init__(self, macro: Any) -> None:
+        self.macro = macro
+        self.answers: dict[str, Any] = {}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) != 1 or type(args[0]) is not str:
+            return self.macro(*args, **kwargs)
+        answer = self.answers.get(args[0])
+        if answer is None:
+            answer = self.answers[args[0]] = self.macro(args[0])
+        return answer

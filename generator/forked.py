@@ -23,6 +23,7 @@ from typing import Any
 _PR_SET_PDEATHSIG = 1
 _NOTHING = object()
 _live: set[int] = set()  # this process's copies not yet reaped
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 def can_fork() -> bool:
@@ -35,20 +36,25 @@ def fork() -> int:
     leave no copy working on its own."""
     parent = os.getpid()
     gc.freeze()  # the copy shares this process's memory instead of touching every object
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - in the copy
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() != parent:
-            os._exit(1)
-        _live.clear()  # the parent's copies are not this copy's children
-        return 0
-    gc.unfreeze()
-    _live.add(pid)
-    return pid
+    # an interrupt between the fork and the copy's registration would miss the copy
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - in the copy
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+                libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            except (OSError, AttributeError):
+                pass
+            if os.getppid() != parent:
+                os._exit(1)
+            _live.clear()  # the parent's copies are not this copy's children
+            return 0
+        gc.unfreeze()
+        _live.add(pid)
+        return pid
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def reap(pid: int, kill: bool = False) -> int | None:

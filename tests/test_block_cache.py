@@ -20,6 +20,7 @@ def test_blocks_that_read_only_settings_are_shared_and_the_site_is_the_same(tmp_
     shared = set(plugin.block_cache.shared)
     assert {("base.html", "config"), ("base.html", "styles"), ("base.html", "scripts")} <= shared
     assert ("main.html", "announce") in shared
+    assert ("partials/languages/en.html", "t") in shared
     assert plugin.block_cache.hits > 0
 
 
@@ -190,3 +191,40 @@ def test_an_override_of_a_contents_partial_turns_its_sharing_off(tmp_path):
     assert ("partials/search.html", "") in plugin.block_cache.shared
     page = (tmp_path / "shared" / "projects" / "p2" / "index.html").read_text("utf-8")
     assert 'title="P2"' in page
+
+
+@pytest.mark.parametrize(
+    ("source", "pure"),
+    [
+        ('{% macro t(key) %}{{ {"a": "A", "b": "B"}[key] }}{% endmacro %}', True),
+        ('{% macro t(key) %}{{ {"a": config.site_name}[key] }}{% endmacro %}', False),
+        ('{% macro t(key) %}{{ {"a": "A"}[key] | upper }}{% endmacro %}', False),
+        ("{% macro t(key) %}{{ lookup(key) }}{% endmacro %}", False),
+        ('{% macro t(key, other) %}{{ {"a": "A"}[key] }}{% endmacro %}', False),
+        ('{% macro t(key) %}{% include "x.html" %}{% endmacro %}', False),
+    ],
+)
+def test_a_translation_is_remembered_only_when_it_depends_on_its_key_alone(source, pure):
+    import jinja2
+    from jinja2 import nodes
+
+    from generator.block_cache import _reads_only_its_key
+
+    macro = next(jinja2.Environment().parse(source).find_all(nodes.Macro))
+    assert _reads_only_its_key(macro) is pure
+
+
+def test_remembered_translations_answer_as_the_macro_does():
+    from generator.block_cache import _Remembered
+
+    calls = []
+
+    def macro(*args, **kwargs):
+        calls.append((args, kwargs))
+        return f"<{args[0]}>"
+
+    remembered = _Remembered(macro)
+    assert remembered("toc") == remembered("toc") == "<toc>"
+    assert remembered(1) == remembered(1) == "<1>"
+    assert remembered("toc", caller=None) == "<toc>"
+    assert calls == [(("toc",), {}), ((1,), {}), ((1,), {}), (("toc",), {"caller": None})]
