@@ -280,7 +280,7 @@ TABLE = [
     ("**incremental: one project changed**", "incremental.seconds", _s, "≤ 2 s"),
     ("build: validate (warm cache)", "build.validate_seconds", _s, ""),
     ("build: render", "build.stages.render", _s, ""),
-    ("build: write pages", "build.stages.write", _s, ""),
+    ("build: write pages and files (one bundle)", "build.stages.write", _s, ""),
     ("build: site engine (mkdocs)", "build.stages.site engine", _s, ""),
     ("build: search index (Pagefind)", "build.stages.search index", _s, ""),
     ("build: manifest and swap", "build.stages.manifest and swap", _s, ""),
