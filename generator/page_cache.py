@@ -315,6 +315,8 @@ def add_generated(files: Files, config: Any, generated: Mapping[str, str | bytes
     own = [f for f in files if f.src_dir == docs and f.generated_by is None]
     others = [f for f in files if not (f.src_dir == docs and f.generated_by is None)]
     kept = [f for f in own if f.src_uri not in paths]
+    # the theme's files were added after the folder's: one a docs file takes is left out
+    others = [f for f in others if f.src_uri not in paths]
     return Files(sorted(kept + made, key=file_sort_key) + others)
 
 

@@ -183,21 +183,28 @@ def test_pages_and_files_given_in_memory_build_the_site_a_written_folder_builds(
 
 def test_a_page_given_in_memory_reads_as_its_file_would(tmp_path, monkeypatch):
     """A byte-order mark, CR and CRLF line ends in a generated page come out as they do from a
-    written file; a generated page replaces a hand-written one of the same path."""
+    written file; a generated page replaces a hand-written one of the same path, and a
+    generated file one of the theme."""
     text = "\ufeff# Other\r\n\r\nOne line\rand the next.\r\n\r\n| a |\r\n|---|\r\n| b |\n"
     hand = {"index.md": "# Home\n\nSee [other](other.md).\n", "other.md": "# Hand\n"}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     config_file = _project(tmp_path, {**hand, "other.md": text})
     (tmp_path / "docs" / "img").mkdir()
     (tmp_path / "docs" / "img" / "x.bin").write_bytes(b"\r\n\x00")
+    (tmp_path / "docs" / "img" / "favicon.ico").write_bytes(b"mine")  # the theme has one
     written = load_config(str(config_file), site_dir=str(tmp_path / "written"), strict=True)
     mkdocs_build(written)
     config_file = _project(tmp_path, hand)
     memory = load_config(str(config_file), site_dir=str(tmp_path / "memory"), strict=True)
-    install(memory, None, generated={"other.md": text, "img/x.bin": b"\r\n\x00"})
+    install(
+        memory,
+        None,
+        generated={"other.md": text, "img/x.bin": b"\r\n\x00", "img/favicon.ico": b"mine"},
+    )
     mkdocs_build(memory)
     assert digests(tmp_path / "written") == digests(tmp_path / "memory")
     assert "One line" in (tmp_path / "memory" / "other" / "index.html").read_text()
+    assert (tmp_path / "memory" / "img" / "favicon.ico").read_bytes() == b"mine"
 
 
 def test_copies_that_die_leave_the_engine_to_do_their_share(staged, tmp_path, monkeypatch):
