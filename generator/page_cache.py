@@ -300,15 +300,13 @@ def add_generated(files: Files, config: Any, generated: Mapping[str, str | bytes
     (`generator.publish.stage_docs`): the files `get_files` would make for them, in its order,
     holding their content; one replaces a hand-written file of the same path.
 
-    Text is read back as a file would be (a leading byte-order mark dropped, line ends made
-    `\\n`), so pages convert to the same HTML; bytes are kept as they are."""
+    A page's text is read back as its file would be, so it converts to the same HTML; two files
+    of a folder at one address are resolved as `get_files` resolves them."""
     docs = config["docs_dir"]
     made = []
     for rel, content in generated.items():
         file = File(rel, docs, config["site_dir"], config["use_directory_urls"])
-        if isinstance(content, str):
-            content = content.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        file._content = content
+        file._content = _as_read(file, content)
         made.append(file)
     set_exclusions(made, config)
     paths = {file.src_uri for file in made}
@@ -317,7 +315,42 @@ def add_generated(files: Files, config: Any, generated: Mapping[str, str | bytes
     kept = [f for f in own if f.src_uri not in paths]
     # the theme's files were added after the folder's: one a docs file takes is left out
     others = [f for f in others if f.src_uri not in paths]
-    return Files(sorted(kept + made, key=file_sort_key) + others)
+    return Files(_without_conflicts(sorted(kept + made, key=file_sort_key)) + others)
+
+
+def _as_read(file: File, content: str | bytes) -> str | bytes:
+    """What mkdocs gets from the file `stage_docs` would write: a page's text as read (UTF-8,
+    one leading byte-order mark dropped, CR and CRLF line ends made LF); any other file's bytes
+    as written."""
+    if not file.is_documentation_page():
+        return content.encode("utf-8") if isinstance(content, str) else content
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return content  # mkdocs reports it when it reads the page, as from a file
+    return content.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _without_conflicts(files: list[File]) -> list[File]:
+    """`get_files`' rule for two files of one folder at the same address (`README.md` beside
+    `index.md`): the later one wins if it is included, with mkdocs' warning when both are."""
+    first: dict[tuple[str, str], File] = {}
+    conflicts = []
+    for file in files:
+        place = (posixpath.dirname(file.src_uri), file.dest_uri)
+        if first.setdefault(place, file) is not file:
+            conflicts.append((first[place], file))
+    kept = list(files)
+    for a, b in conflicts:
+        loser = a if b.inclusion.is_included() else b
+        if loser is a and a.inclusion.is_included():
+            logging.getLogger("mkdocs.structure.files").warning(
+                f"Excluding '{a.src_uri}' from the site because it conflicts with '{b.src_uri}'."
+            )
+        if loser in kept:
+            kept.remove(loser)
+    return kept
 
 
 # Markdown extensions that change how fast pages convert, never what they convert to

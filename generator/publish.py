@@ -169,8 +169,10 @@ def build_site(
         hashing = _Hashing(site, skip=SEARCH_FOLDER)  # while Pagefind works
         try:
             search_index(site)
-        finally:
-            engine_files = hashing.result()
+        except BaseException:
+            hashing.stop()
+            raise
+        engine_files = hashing.result()
         clock.lap("search index")
         published = {**engine_files, **_published(site, SEARCH_FOLDER)}
         _manifest(site, history, inputs or {}, published)
@@ -347,15 +349,17 @@ class _Hashing:
             self.error = exc
 
     def result(self) -> dict[str, str]:
-        """The digests, once every file is hashed; if the caller is leaving on an error, the
-        thread is stopped at its next file and waited for (it reads nothing after)."""
-        leaving = sys.exc_info()[0] is not None
-        if leaving:
-            self._stop.set()
+        """The digests, once every file is hashed (an error of the thread raised here)."""
         self._thread.join()
-        if self.error is not None and not leaving:
+        if self.error is not None:
             raise self.error
         return self.digests
+
+    def stop(self) -> None:
+        """Stop the thread at its next file and wait for it (it reads nothing after): the
+        caller is leaving on an error."""
+        self._stop.set()
+        self._thread.join()
 
 
 def _manifest(

@@ -207,6 +207,33 @@ def test_a_page_given_in_memory_reads_as_its_file_would(tmp_path, monkeypatch):
     assert (tmp_path / "memory" / "img" / "favicon.ico").read_bytes() == b"mine"
 
 
+def test_files_given_in_memory_meet_the_folder_as_written_files_would(
+    tmp_path, monkeypatch, caplog
+):
+    """A generated index.md beside a hand-written README.md excludes it with mkdocs' warning;
+    text for a file that is not a page is written as it is."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    hand = {"about.md": "# About\n", "README.md": "# Readme\n"}
+    generated = {"index.md": "# Home\n", "notes.txt": "a\r\nb\ufeff\r"}
+    logs = []
+    for way in ("written", "memory"):
+        config_file = _project(tmp_path, {**hand, **generated} if way == "written" else hand)
+        config = load_config(str(config_file), site_dir=str(tmp_path / way), strict=False)
+        if way == "memory":
+            install(config, None, generated=generated)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            mkdocs_build(config)
+        logs.append([r.getMessage() for r in caplog.records if "conflicts" in r.getMessage()])
+    assert digests(tmp_path / "written") == digests(tmp_path / "memory")
+    assert (
+        logs[0]
+        == logs[1]
+        == ["Excluding 'README.md' from the site because it conflicts with 'index.md'."]
+    )
+    assert (tmp_path / "memory" / "notes.txt").read_bytes() == "a\r\nb\ufeff\r".encode()
+
+
 def test_copies_that_die_leave_the_engine_to_do_their_share(staged, tmp_path, monkeypatch):
     import os
 
