@@ -212,6 +212,8 @@ class BlockCache:
         self.kept: dict[tuple, str] = {}
         self.hits = 0
         self.shared: list[tuple[str, str]] = []
+        self._config: Any = None  # the site's own settings, for `_settled` (set by install)
+        self._features: list[str] = []
 
     def install(self, env: jinja2.Environment, config: Any) -> bool:
         """Wrap every shareable block of `main.html` and `base.html`; False, and nothing
@@ -234,7 +236,7 @@ class BlockCache:
                 self._wrap_partial(env, name, addresses)
         if stock_theme(env, config, TOC):
             self._wrap_toc(env)
-        self._remember_translations(env, config)
+        self._remember_translations(env, config, reader)
         for block in BLOCKS:
             addresses: list[str] = []
             parent = _block(trees["base.html"], block)
@@ -249,7 +251,7 @@ class BlockCache:
                 self._wrap(env, "main.html", block, addresses)
         return True
 
-    def _remember_translations(self, env: jinja2.Environment, config: Any) -> None:
+    def _remember_translations(self, env: jinja2.Environment, config: Any, reader: _Reader) -> None:
         """Remember what the theme's translation macro (`t(key)` of
         `partials/languages/*.html`) gives for each key: a page asks it a score of times, and
         each call builds the language's whole table. Only when the macro's syntax tree reads
@@ -261,7 +263,8 @@ class BlockCache:
         reader = _Reader(env, config)
         for name in names:
             tree = reader.tree(name)
-            macro = next((m for m in tree.find_all(nodes.Macro) if m.name == "t"), None)
+            macros = tree.find_all(nodes.Macro) if tree is not None else ()
+            macro = next((m for m in macros if m.name == "t"), None)
             if macro is None or not _reads_only_its_key(macro):
                 continue
             module = env.get_template(name).module

@@ -21,13 +21,13 @@ builder (and writes every other generated file) while the engine does the rest; 
 does not end quietly, the engine does its share again itself. The same tests hold the two-core
 site to the one-core one, byte for byte. The generator's pages and files come in memory
 (`add_generated`), not through the docs folder; other static files of a staged docs folder are
-hard-linked into the site rather than copied. The
-generator's own pages are converted by `generator.known_markdown` (the same HTML, about five
-times as fast; any other page by Python-Markdown). Python-Markdown passes text no inline
-pattern can match by them (`generator.inline_skip`) and looks block-level tags up in a set
-(`generator.block_tags`); the theme's navigation is rendered once
-for the pages that would render it alike (`generator.nav_cache`), and the theme's blocks that
-read only the site's settings once per place in the site (`generator.block_cache`).
+hard-linked into the site rather than copied. The generator's own pages are converted by
+`generator.known_markdown` (the same HTML, about five times as fast; any other page by
+Python-Markdown). Python-Markdown passes text no inline pattern can match by them
+(`generator.inline_skip`) and looks block-level tags up in a set (`generator.block_tags`); the
+theme's navigation is rendered once for the pages that would render it alike
+(`generator.nav_cache`), and the theme's blocks and partials that read only the site's settings
+once per place in the site (`generator.block_cache`).
 
 Used by `generator.publish` in the engine's process, never named in `mkdocs.yml`.
 """

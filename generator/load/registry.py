@@ -190,14 +190,6 @@ class LazySource:
         self.fresh = False
         """Positions found by parsing in this run (not yet in the cache)."""
 
-    @property
-    def parsed(self) -> ParsedYaml:
-        return parse_yaml(self.raw, self.path)
-
-    @property
-    def data(self) -> Any:
-        return self.parsed.data
-
     def _positions(self) -> tuple[dict, dict]:
         if self._where is None:
             # a forked copy does not use its parent's connection to the cache
@@ -206,7 +198,7 @@ class LazySource:
             if isinstance(kept, tuple) and len(kept) == 2:
                 self._where = kept
             else:
-                parsed = self.parsed
+                parsed = parse_yaml(self.raw, self.path)
                 self._where = (parsed.positions, parsed.key_positions)
                 self.fresh = cache is not None
         return self._where
