@@ -1,6 +1,8 @@
 """The floor for the site build: the same engine and theme (mkdocs-material, no plugins, a small
 navigation, as the registry's `mkdocs.yml`) building the same number of one-paragraph pages,
-then the same search indexing (Pagefind, with the registry's options). Prints JSON.
+then the same search indexing (Pagefind, with the registry's options). Each page marks its title
+and paragraph as its searchable part, as the registry's pages mark their record: Pagefind starts
+there on both. Prints JSON.
 
 `python -m benchmarks.site_floor PAGES WORKDIR`
 """
@@ -37,16 +39,21 @@ PARAGRAPH = (
 )
 
 
+def searchable(title: str, paragraph: str) -> str:
+    """A page's Markdown, its title and paragraph in the part Pagefind indexes."""
+    return f'<div markdown="1" data-pagefind-body>\n\n{title}\n\n{paragraph}\n\n</div>\n'
+
+
 def write_project(work: Path, pages: int) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     docs = work / "docs"
     docs.mkdir(parents=True)
     (work / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-    (docs / "index.md").write_text("# Floor\n\n" + PARAGRAPH.format(n=0) + "\n")
+    (docs / "index.md").write_text(searchable("# Floor", PARAGRAPH.format(n=0)))
     for n in range(1, pages):
         page = docs / "pages" / f"{n // 1000:03d}" / f"p{n:06d}" / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(f"# Page {n}\n\n{PARAGRAPH.format(n=n)}\n", encoding="utf-8")
+        page.write_text(searchable(f"# Page {n}", PARAGRAPH.format(n=n)), encoding="utf-8")
     return work
 
 

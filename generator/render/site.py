@@ -213,6 +213,10 @@ def _record_pages(
     reg, state, computed = views.registry, views.state, views.computed
     _project_pages(out, views, sorted(reg.projects), left_out)
     scopes = {s.number: s.title for s in reg.scopes().values()}
+    applied: dict[str, list[tuple[str, str]]] = {}  # methodology → (project, version applied)
+    for pid, r in reg.projects.items():
+        for a in r.model.methodologies:
+            applied.setdefault(a.methodology.split("@")[0], []).append((pid, a.methodology))
     for mid, record in sorted(reg.methodologies.items()):
         here = links.methodology(mid)
         versions = []
@@ -238,12 +242,7 @@ def _record_pages(
                     "spreadsheet_name": f"JCM_{mid}_ver{version.version}",
                 }
             )
-        projects = sorted(
-            (pid, a.methodology)
-            for pid, r in reg.projects.items()
-            for a in r.model.methodologies
-            if a.methodology.split("@")[0] == mid
-        )
+        projects = sorted(applied.get(mid, ()))
         projects_paged = paged(
             out,
             here,
