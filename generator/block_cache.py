@@ -56,6 +56,9 @@ PARTIALS = (
     "partials/javascripts/palette.html",
     "partials/top.html",
     "partials/copyright.html",
+    # the registry's own header parts (site_overrides/partials)
+    "partials/header-palette.html",
+    "partials/header-search.html",
 )
 TOC = ("partials/toc.html", "partials/toc-item.html")
 _FALLBACK = "partials/languages/en.html"  # the theme's translations of last resort
@@ -98,6 +101,30 @@ def _dotted(node: nodes.Node) -> str:
     if not isinstance(node, nodes.Name):
         return ""
     return ".".join([node.name, *reversed(parts)])
+
+
+def _own_loops(node: nodes.Node) -> set[int]:
+    """The `loop` names read in the body of a `for` of the template itself: its own loop's
+    variable, not one the including template could pass (a macro or call block in the body
+    may be called from elsewhere, so a `loop` inside one is not counted)."""
+    own: set[int] = set()
+
+    def walk(node: nodes.Node, in_body: bool) -> None:
+        if isinstance(node, nodes.Name) and node.name == "loop" and in_body:
+            own.add(id(node))
+        if isinstance(node, nodes.For):
+            for child in (node.target, node.iter, node.test, *node.else_):
+                if child is not None:
+                    walk(child, in_body)
+            for child in node.body:
+                walk(child, True)
+            return
+        inner = in_body and not isinstance(node, (nodes.Macro, nodes.CallBlock))
+        for child in node.iter_child_nodes():
+            walk(child, inner)
+
+    walk(node, False)
+    return own
 
 
 def _listed(config: Any, path: tuple[str, ...]) -> list[str]:
@@ -146,8 +173,9 @@ class _Reader:
             stored.add(macro.name)
         if stored & _CONTEXT or any(node.find_all(nodes.Block)):
             return False
+        own = _own_loops(node)
         for name in node.find_all(nodes.Name):
-            if name.ctx == "load" and name.name not in allowed | stored:
+            if name.ctx == "load" and name.name not in allowed | stored and id(name) not in own:
                 return False
         for item in node.find_all((nodes.Getattr, nodes.Getitem)):
             key = item.attr if isinstance(item, nodes.Getattr) else item.arg

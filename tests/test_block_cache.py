@@ -21,6 +21,8 @@ def test_blocks_that_read_only_settings_are_shared_and_the_site_is_the_same(tmp_
     assert {("base.html", "config"), ("base.html", "styles"), ("base.html", "scripts")} <= shared
     assert ("main.html", "announce") in shared
     assert ("partials/languages/en.html", "t") in shared
+    for partial in ("palette", "header-palette", "header-search", "search"):
+        assert (f"partials/{partial}.html", "") in shared
     assert plugin.block_cache.hits > 0
 
 
@@ -102,6 +104,33 @@ def test_a_block_that_reads_settings_is_shared_with_the_addresses_it_makes_relat
         "{% endfor %}"
     )
     assert shared and addresses == ["assets/x.css"]  # the site lists no extra scripts
+
+
+@pytest.mark.parametrize(
+    ("source", "shared"),
+    [
+        ("{% for o in config.x %}{{ o.name }} {{ loop.index0 }}{% endfor %}", True),
+        (
+            "{% for o in config.x %}{% for p in loop.cycle(1, 2) %}{{ loop.index }}{% endfor %}"
+            "{% endfor %}",
+            True,
+        ),
+        ("{{ loop.index }}", False),  # the loop of the template that includes it
+        ("{% for o in config.x %}{% endfor %}{{ loop.index }}", False),
+        ("{% for o in config.x %}{% else %}{{ loop.index }}{% endfor %}", False),
+        ("{% for o in config.x if loop %}{{ o }}{% endfor %}", False),
+        ("{% for o in config.x %}{% macro m() %}{{ loop.index }}{% endmacro %}{% endfor %}", False),
+    ],
+)
+def test_a_partial_may_read_the_loop_of_its_own_for_only(source, shared):
+    import jinja2
+
+    from generator.block_cache import _PARTIAL_NAMES, _Reader
+
+    config = SimpleNamespace(theme=SimpleNamespace(custom_dir=None), extra={})
+    reader = _Reader(jinja2.Environment(), config)
+    tree = jinja2.Environment().parse(source)
+    assert reader.reads_only_settings(tree, set(), [], _PARTIAL_NAMES) is shared
 
 
 def test_pages_whose_addresses_lead_elsewhere_get_their_own_blocks(tmp_path):
