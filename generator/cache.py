@@ -112,9 +112,9 @@ _PAGE_SIZE = 16384
 def _open(path: Path, patience: float = 30.0) -> sqlite3.Connection:
     """Open (creating if need be) the cache database in WAL mode.
 
-    **Why the retries:** two processes opening it at once (the site engine and its forked
-    copy, two test workers) can make SQLite refuse the journal-mode switch at once with
-    "database is locked", without waiting out the busy timeout."""
+    **Why the retries:** two processes opening it at once (two test workers, a build and a
+    validation) can make SQLite refuse the journal-mode switch at once with "database is
+    locked", without waiting out the busy timeout."""
     deadline = time.monotonic() + patience
     while True:
         db = sqlite3.connect(path, timeout=patience, isolation_level=None)

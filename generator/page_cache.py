@@ -506,6 +506,7 @@ class PageCache(BasePlugin):
                 and f.inclusion.is_included()
             ]
         )
+        self.cache.close()  # nor does the writing copy (the engine reopens it when it writes)
         self.writer = _Writer(shared, config, files, self._nav, env, static)
         for file in static:  # the copy writes them
             file.copy_file = _written_elsewhere

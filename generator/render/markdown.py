@@ -199,12 +199,25 @@ def fill_empty_cells(page: str) -> str:
     in_fence = False
     in_body = False
     for n, line in enumerate(lines):
+        first = line[:1]
+        if first == "|":  # a table row (never a fence)
+            if in_fence:
+                continue
+            if _DELIMITER_ROW.match(line):
+                in_body = True
+            elif in_body and _MAYBE_EMPTY.search(line):
+                lines[n] = _filled(line)
+            continue
+        if not first or (first not in "`~" and not first.isspace()):  # neither row nor fence
+            if not in_fence:
+                in_body = False
+            continue
+        # an indented line, or one that may open or close a fence
         if _FENCE.match(line):
             in_fence = not in_fence
         if in_fence:
             continue
-        stripped = line.strip()
-        if not stripped.startswith("|"):
+        if not line.strip().startswith("|"):
             in_body = False
             continue
         if _DELIMITER_ROW.match(line):

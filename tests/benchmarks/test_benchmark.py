@@ -42,3 +42,14 @@ def test_site_statistics_and_the_table(tmp_path):
     assert "| **incremental: one project changed** | 1.50 s | ≤ 2 s |" in table
     assert "| **build ratio to the floor** | 2.00× | ≤ 1.3× |" in table
     assert "| files (YAML + XLSX) | — |" in table
+
+
+def test_the_floor_indexes_every_page_it_builds(tmp_path):
+    """The floor's pages are searchable as the registry's are (their content marked for
+    Pagefind), so the floor's Pagefind indexes each of them: one fragment per page."""
+    from benchmarks import site_floor
+
+    figures = site_floor.main(4, tmp_path / "floor")
+    assert figures["pages"] == 4
+    fragments = list((tmp_path / "floor" / "site" / "pagefind" / "fragment").iterdir())
+    assert len(fragments) == 4

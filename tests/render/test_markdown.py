@@ -7,7 +7,7 @@ import re
 
 import markdown as python_markdown
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render import markdown
@@ -99,3 +99,44 @@ def test_text_inside_inline_html_makes_no_link_image_or_emphasis(show):
     assert "<strong>" not in page and page.count("<td>") == 1
     shown = re.sub(r"<[^>]+>", "", page)
     assert hostile in html.unescape(shown)
+
+
+def _fill_as_before(page: str) -> str:
+    """`fill_empty_cells`' rule as first written, in two passes: which lines are fenced (a
+    fence line toggles), then the body rows of each table outside the fences."""
+    lines = page.split("\n")
+    fenced, inside = [], False
+    for line in lines:
+        inside ^= bool(markdown._FENCE.match(line))
+        fenced.append(inside)
+    out, body = [], False
+    for line, skipped in zip(lines, fenced, strict=True):
+        if not skipped:
+            if not line.strip().startswith("|"):
+                body = False
+            elif markdown._DELIMITER_ROW.match(line):
+                body = True
+            elif body and markdown._MAYBE_EMPTY.search(line):
+                line = markdown._filled(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+_TABLE_LINES = ["| a | b |", "|---|---|", "|:-:|--:|", "|  | 1 |", "| | |", "| x \\| |", "|"]
+_TABLE_LINES += ["```", "~~~", "  ```", "\t~~~", "`x` | |", "~x |", "", " ", "text | here", "x"]
+_TABLE_LINES += ["    |  | 2 |", "\t| |", "\u00a0| |", "\u2003|---|", "\x0b| |", "\x1c|", "| |\r"]
+
+
+@settings(max_examples=2000)  # microseconds each
+@given(st.lists(st.sampled_from(_TABLE_LINES), max_size=40))
+def test_empty_cells_are_filled_as_the_general_rule_fills_them(lines):
+    """The row-first shortcut changes nothing: every line, indented, fenced or exotic
+    (Unicode spaces, separators), comes out as the general rule makes it."""
+    page = "\n".join(lines)
+    assert markdown.fill_empty_cells(page) == _fill_as_before(page)
+
+
+def test_the_shortcut_is_held_to_tables_in_fences_and_after_them():
+    page = "| a | b |\n|---|---|\n|  | 1 |\n```\n|  | 2 |\n```\n| | 3 |\n x\n| | 4 |\n"
+    assert markdown.fill_empty_cells(page) == _fill_as_before(page)
+    assert markdown.fill_empty_cells(page).count("—") == 1  # in the body, before the fence
