@@ -8,7 +8,9 @@ spreadsheets). The publish stage hands both to the site engine.
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection
+import mmap
+import struct
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -41,42 +43,89 @@ def render_site(
     validation: Any, history: History, config: SiteConfig, parallel: bool = True
 ) -> Rendered:
     """Render every page and data file. With `parallel`, a forked copy makes the data files
-    (API, downloads, spreadsheets, feeds) and every other project's page while this process
-    renders the rest; the result is the same, in the same order (a test holds it)."""
+    (API, downloads, spreadsheets, feeds) while this process renders the other pages, then
+    each renders project pages until they meet (`_Meeting`); the result is the same, in the
+    same order (a test holds it)."""
     views = Views(validation, history, config)
     datasets = {d.name: d for d in all_datasets(views)}
-    forked = parallel and can_fork()
-    shared = sorted(views.registry.projects)[1::2] if forked else []
+    order = sorted(views.registry.projects)
+    meeting = _Meeting(len(order)) if parallel and can_fork() else None
 
     def share() -> tuple[dict[str, bytes], Rendered]:
-        """The copy's share: the data files, and the pages of the projects `shared`."""
+        """The copy's share: the data files, then project pages from the last one down."""
         made, projects = Rendered(), Rendered()
         _data_files(made, views, datasets)
-        _project_pages(projects, views, shared)
+        if meeting is not None:
+            _project_pages(projects, views, _taken(order, meeting.back))
         return made.files, projects
 
-    copy = Forked(share) if forked else None
-    pages = Rendered()
+    copy = Forked(share) if meeting is not None else None
+    pages, mine = Rendered(), Rendered()
     try:
-        _record_pages(pages, views, set(_sheets(views)), left_out=frozenset(shared))
+        left_out = frozenset(order) if meeting is not None else frozenset()
+        _record_pages(pages, views, set(_sheets(views)), left_out=left_out)
         _index_pages(pages, views, datasets)
         _special_pages(pages, views, datasets)
         pages.pages["reference/codes.md"] = render_codes_page()
         pages.pages["reference/records.md"] = render_records_page()
+        if meeting is not None:
+            _project_pages(mine, views, _taken(order, meeting.front))
     except BaseException:  # an error or an interrupt here: no copy is left working
         if copy is not None:
             copy.cancel()
         raise
     made = copy.result() if copy is not None else None
-    files, projects = made if made is not None else share()  # no copy, or it failed: here
-    given = ([links.project(pid) for pid in shared], [_api_path(pid) for pid in shared])
-    if (list(projects.pages), list(projects.files)) != given:
-        raise RuntimeError("the forked copy did not render the project pages it was given")
-    # the projects the copy rendered take the places kept for them, in the order of one core
-    pages.pages.update(projects.pages)
-    pages.files.update(projects.files)
+    if made is None:  # no copy, or it failed: its share here
+        files, theirs = share()[0], Rendered()
+    else:
+        files, theirs = made
+    if meeting is not None:
+        _check_taken(theirs, order)
+        done = mine.pages.keys() | theirs.pages.keys()
+        # a project both passed over where they met (or the copy's, if it failed)
+        _project_pages(mine, views, [pid for pid in order if links.project(pid) not in done])
+        # the project pages take the places kept for them, in the order of one core
+        for part in (theirs, mine):
+            pages.pages.update(part.pages)
+            pages.files.update(part.files)
     # the data files first, as when made in turn: a page's file of the same name replaces one
     return Rendered(pages=pages.pages, files={**files, **pages.files})
+
+
+class _Meeting:
+    """Two processes taking the items of one list, this one from the front and its forked
+    copy from the back, until they meet. Each writes only its own end, in memory both share
+    (anonymous `mmap`), without a lock: where they meet, both may take one item, or both
+    pass it over. **Why** no lock: a copy killed while holding one would leave this process
+    waiting for ever; the caller renders whatever neither took (at worst a page is rendered
+    twice, the same both times)."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = mmap.mmap(-1, 16)
+        struct.pack_into("qq", self._ends, 0, 0, count)
+
+    def front(self) -> int | None:
+        i = struct.unpack_from("q", self._ends, 0)[0]
+        struct.pack_into("q", self._ends, 0, i + 1)
+        return i if i < struct.unpack_from("q", self._ends, 8)[0] else None
+
+    def back(self) -> int | None:
+        j = struct.unpack_from("q", self._ends, 8)[0] - 1
+        struct.pack_into("q", self._ends, 8, j)
+        return j if j >= struct.unpack_from("q", self._ends, 0)[0] else None
+
+
+def _taken(order: list[str], take: Callable[[], int | None]) -> Iterator[str]:
+    """The items of `order` that `take` gives, until it gives none."""
+    while (i := take()) is not None:
+        yield order[i]
+
+
+def _check_taken(theirs: Rendered, order: list[str]) -> None:
+    """The copy's pages are project pages, each with its API file, and nothing else."""
+    pids = [pid for pid in order if links.project(pid) in theirs.pages]
+    if len(pids) != len(theirs.pages) or list(theirs.files) != [_api_path(p) for p in pids[::-1]]:
+        raise RuntimeError("the forked copy rendered other pages than project pages")
 
 
 def _api_path(pid: str) -> str:
@@ -165,7 +214,7 @@ def paged(
 
 
 def _project_pages(
-    out: Rendered, views: Views, pids: list[str], left_out: Collection[str] = ()
+    out: Rendered, views: Views, pids: Iterable[str], left_out: Collection[str] = ()
 ) -> None:
     """The pages (and API files) of the projects `pids`, in that order. Those `left_out`
     (rendered by a forked copy) get their places kept, empty, so that the pages come in the

@@ -64,3 +64,36 @@ def test_an_error_in_the_data_files_is_raised_here(monkeypatch):
     monkeypatch.setattr(site, "_data_files", fails)
     with pytest.raises(RuntimeError, match="could not be made"):
         render_site(validate_root(FIXTURES / "example"), History(), CONFIG, parallel=True)
+
+
+def test_the_two_ends_of_a_meeting_take_every_item_once():
+    for count in (0, 1, 2, 7):
+        for pattern in ("fb", "ffb", "fbb", "f", "b"):
+            meeting, taken = site._Meeting(count), []
+            ends = [meeting.front if c == "f" else meeting.back for c in pattern]
+            while ends:
+                ends = [end for end in ends if (i := end()) is not None and not taken.append(i)]
+            assert sorted(taken) == list(range(count)), (count, pattern)
+
+
+class _Racy:
+    """A meeting where the two ends race: both take the item `both`, neither the item
+    `neither` (as unsynchronised ends may)."""
+
+    def __init__(self, count: int) -> None:
+        self.fronts = iter([i for i in range(count // 2 + 1) if i != count // 2 - 1])
+        self.backs = iter([j for j in range(count - 1, count // 2 - 1, -1)])
+
+    def front(self):
+        return next(self.fronts, None)
+
+    def back(self):
+        return next(self.backs, None)
+
+
+@needs_fork
+def test_pages_both_ends_take_or_pass_over_are_rendered_once_in_their_place(monkeypatch):
+    monkeypatch.setattr(site, "_Meeting", _Racy)
+    one, two = _both(FIXTURES / "example", History())
+    assert list(one.pages.items()) == list(two.pages.items())
+    assert list(one.files.items()) == list(two.files.items())
