@@ -51,13 +51,17 @@ def render_site(
     order = sorted(views.registry.projects)
     meeting = _Meeting(len(order)) if parallel and can_fork() else None
 
+    def data_files() -> dict[str, bytes]:
+        made = Rendered()
+        _data_files(made, views, datasets)
+        return made.files
+
     def share() -> tuple[dict[str, bytes], Rendered]:
         """The copy's share: the data files, then project pages from the last one down."""
-        made, projects = Rendered(), Rendered()
-        _data_files(made, views, datasets)
+        files, projects = data_files(), Rendered()
         if meeting is not None:
             _project_pages(projects, views, _taken(order, meeting.back))
-        return made.files, projects
+        return files, projects
 
     copy = Forked(share) if meeting is not None else None
     pages, mine = Rendered(), Rendered()
@@ -70,13 +74,16 @@ def render_site(
         pages.pages["reference/records.md"] = render_records_page()
         if meeting is not None:
             _project_pages(mine, views, _taken(order, meeting.front))
+        made = copy.result() if copy is not None else None
     except BaseException:  # an error or an interrupt here: no copy is left working
         if copy is not None:
             copy.cancel()
         raise
-    made = copy.result() if copy is not None else None
-    if made is None:  # no copy, or it failed: its share here
-        files, theirs = share()[0], Rendered()
+    finally:
+        if meeting is not None:
+            meeting.close()
+    if made is None:  # no copy, or it failed: the data files here
+        files, theirs = data_files(), Rendered()
     else:
         files, theirs = made
     if meeting is not None:
@@ -113,6 +120,9 @@ class _Meeting:
         j = struct.unpack_from("q", self._ends, 8)[0] - 1
         struct.pack_into("q", self._ends, 8, j)
         return j if j >= struct.unpack_from("q", self._ends, 0)[0] else None
+
+    def close(self) -> None:
+        self._ends.close()
 
 
 def _taken(order: list[str], take: Callable[[], int | None]) -> Iterator[str]:

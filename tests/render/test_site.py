@@ -90,6 +90,9 @@ class _Racy:
     def back(self):
         return next(self.backs, None)
 
+    def close(self):
+        pass
+
 
 @needs_fork
 def test_pages_both_ends_take_or_pass_over_are_rendered_once_in_their_place(monkeypatch):
@@ -97,3 +100,34 @@ def test_pages_both_ends_take_or_pass_over_are_rendered_once_in_their_place(monk
     one, two = _both(FIXTURES / "example", History())
     assert list(one.pages.items()) == list(two.pages.items())
     assert list(one.files.items()) == list(two.files.items())
+
+
+@needs_fork
+def test_a_copy_that_dies_after_taking_pages_leaves_them_to_this_process(monkeypatch):
+    parent = os.getpid()
+    made = site._project_pages
+
+    def dies_after_taking_two(out, views, pids, left_out=()):
+        if os.getpid() != parent:
+            taken = iter(pids)
+            next(taken), next(taken)
+            os._exit(3)
+        return made(out, views, pids, left_out)
+
+    monkeypatch.setattr(site, "_project_pages", dies_after_taking_two)
+    one, two = _both(FIXTURES / "example", History())
+    assert list(one.pages.items()) == list(two.pages.items())
+    assert list(one.files.items()) == list(two.files.items())
+
+
+def test_the_copy_may_give_back_only_project_pages_with_their_files():
+    order = ["XA001", "XA002"]
+    page, api = site.links.project("XA002"), site._api_path("XA002")
+    site._check_taken(site.Rendered({page: "p"}, {api: b"{}"}), order)
+    for wrong in [
+        site.Rendered({page: "p", "about.md": "x"}, {api: b"{}"}),
+        site.Rendered({page: "p"}, {}),
+        site.Rendered({page: "p"}, {api: b"{}", "downloads/x.csv": b""}),
+    ]:
+        with pytest.raises(RuntimeError, match="other pages"):
+            site._check_taken(wrong, order)
