@@ -288,7 +288,6 @@ class BlockCache:
         names = tuple(dict.fromkeys([f"partials/languages/{language}.html", _FALLBACK]))
         if not stock_theme(env, config, names):
             return
-        reader = _Reader(env, config)
         for name in names:
             tree = reader.tree(name)
             macros = tree.find_all(nodes.Macro) if tree is not None else ()

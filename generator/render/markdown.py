@@ -200,30 +200,23 @@ def fill_empty_cells(page: str) -> str:
     in_body = False
     for n, line in enumerate(lines):
         first = line[:1]
-        if first == "|":  # a table row (never a fence)
-            if in_fence:
-                continue
-            if _DELIMITER_ROW.match(line):
-                in_body = True
-            elif in_body and _MAYBE_EMPTY.search(line):
-                lines[n] = _filled(line)
-            continue
-        if not first or (first not in "`~" and not first.isspace()):  # neither row nor fence
-            if not in_fence:
+        if first != "|" and (not first or (first not in "`~" and not first.isspace())):
+            if not in_fence:  # neither a row nor a fence: a table ends here
                 in_body = False
             continue
-        # an indented line, or one that may open or close a fence
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence:
-            continue
-        if not line.strip().startswith("|"):
-            in_body = False
+        if first != "|":  # an indented line, or one that may open or close a fence
+            if _FENCE.match(line):
+                in_fence = not in_fence
+            if in_fence:
+                continue
+            if not line.strip().startswith("|"):
+                in_body = False
+                continue
+        elif in_fence:
             continue
         if _DELIMITER_ROW.match(line):
             in_body = True
-            continue
-        if in_body and _MAYBE_EMPTY.search(line):
+        elif in_body and _MAYBE_EMPTY.search(line):
             lines[n] = _filled(line)
     return "\n".join(lines)
 
