@@ -43,7 +43,7 @@ import pickle
 import posixpath
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -295,18 +295,34 @@ def _link_file(file: Any, dirty: bool = False) -> None:
         File.copy_file(file, dirty)
 
 
-def add_generated(files: Files, config: Any, generated: Mapping[str, str | bytes]) -> Files:
+def add_generated(
+    files: Files,
+    config: Any,
+    generated: Mapping[str, str | bytes],
+    elsewhere: Collection[str] = (),
+) -> Files:
     """The docs folder's files with `generated` among them as if they had been written into it
     (`generator.publish.stage_docs`): the files `get_files` would make for them, in its order,
     holding their content; one replaces a hand-written file of the same path.
 
     A page's text is read back as its file would be, so it converts to the same HTML; two files
-    of a folder at one address are resolved as `get_files` resolves them."""
+    of a folder at one address are resolved as `get_files` resolves them. The files `elsewhere`
+    (data files, not pages) are known by path, for the links to them, and not written: others
+    put them into the site (`generator.beside`)."""
     docs = config["docs_dir"]
     made = []
     for rel, content in generated.items():
         file = File(rel, docs, config["site_dir"], config["use_directory_urls"])
         file._content = _as_read(file, content)
+        made.append(file)
+    for rel in elsewhere:
+        if rel in generated:
+            continue
+        file = File(rel, docs, config["site_dir"], config["use_directory_urls"])
+        if file.is_documentation_page():
+            raise ValueError(f"{rel}: only data files are put into the site by others")
+        file._content = b""
+        file.copy_file = _written_elsewhere
         made.append(file)
     set_exclusions(made, config)
     paths = {file.src_uri for file in made}
@@ -366,10 +382,12 @@ class PageCache(BasePlugin):
         parallel: bool = True,
         link_static: bool = False,
         generated: Mapping[str, str | bytes] | None = None,
+        elsewhere: Collection[str] = (),
     ) -> None:
         super().__init__()
         self.link_static = link_static
         self.generated = generated
+        self.elsewhere = elsewhere
         self.cache = Cache(directory) if directory is not None else NoCache()
         self.parallel = parallel
         self.helper: _Helper | None = None
@@ -412,7 +430,7 @@ class PageCache(BasePlugin):
         """Add the generated pages and files; with staged docs (thrown away after the build),
         link static files instead of copying them."""
         if self.generated is not None:
-            files = add_generated(files, config, self.generated)
+            files = add_generated(files, config, self.generated, self.elsewhere)
             self.generated = None  # the files hold them now
         if not self.link_static:
             return files
@@ -504,6 +522,7 @@ class PageCache(BasePlugin):
                 if f._content is not None
                 and not f.is_documentation_page()
                 and f.inclusion.is_included()
+                and f.copy_file is not _written_elsewhere
             ]
         )
         self.cache.close()  # nor does the writing copy (the engine reopens it when it writes)
@@ -664,11 +683,13 @@ def install(
     parallel: bool = True,
     link_static: bool = False,
     generated: Mapping[str, str | bytes] | None = None,
+    elsewhere: Collection[str] = (),
 ) -> PageCache:
     """Add the plugin to a loaded mkdocs configuration (in the engine's process): `directory`
     for the kept conversions (None: convert every page), `parallel` to convert on two cores,
     `link_static` when the docs folder is staged and thrown away after the build, `generated`
-    the pages and files to add to the docs folder in memory (by path in it)."""
-    plugin = PageCache(directory, parallel, link_static, generated)
+    the pages and files to add to the docs folder in memory (by path in it), `elsewhere` the
+    paths of data files others put into the site (`add_generated`)."""
+    plugin = PageCache(directory, parallel, link_static, generated, elsewhere)
     config.plugins["jcm-page-cache"] = plugin
     return plugin

@@ -156,7 +156,7 @@ def build(
     history = read_history(root)
     config = site_config(root)
     with paused_gc():
-        rendered = render_site(validation, history, config)
+        rendered = render_site(validation, history, config, later=True)
     clock.lap("render")
     site = build_site(
         root,
@@ -167,5 +167,6 @@ def build(
         validation.loaded.inputs,
         timings=timings,
         page_cache=cache.directory if cache is not None and cache.enabled else None,
+        later=rendered.later,
     )
     return Build(validation, site)

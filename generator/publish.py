@@ -21,8 +21,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -30,6 +31,9 @@ from generator.forked import Forked, can_fork
 from generator.history import History
 from generator.pipeline import Clock
 from generator.render.views import SiteConfig
+
+if TYPE_CHECKING:
+    from generator.render.site import DataFiles
 
 _RENAME_EXCHANGE = 2
 
@@ -111,13 +115,22 @@ def stage_content(project: Path, docs: Path) -> Path:
     return docs
 
 
-def write_bundle(pages: Mapping[str, str], files: Mapping[str, bytes], path: Path) -> Path:
+def write_bundle(
+    pages: Mapping[str, str],
+    files: Mapping[str, bytes],
+    path: Path,
+    elsewhere: Collection[str] = (),
+) -> Path:
     """The generated pages and files in one file, which the site engine adds to the docs folder
-    in memory (`generator.page_cache.add_generated`). **Why:** at 10,000 projects they are
-    58,000 files; writing each into the staging folder, linking it into the site and removing
-    it took longer than converting a fifth of the pages."""
+    in memory (`generator.page_cache.add_generated`), with the paths of the files put into the
+    site by others (`generator.beside`: the engine knows them, for the links to them, and
+    writes nothing there). **Why:** at 10,000 projects they are 58,000 files; writing each
+    into the staging folder, linking it into the site and removing it took longer than
+    converting a fifth of the pages."""
     with open(path, "wb") as out:
-        pickle.dump((dict(pages), dict(files)), out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            (dict(pages), dict(files), list(elsewhere)), out, protocol=pickle.HIGHEST_PROTOCOL
+        )
     return path
 
 
@@ -147,20 +160,28 @@ def build_site(
     inputs: Mapping[str, str] | None = None,
     timings: dict[str, float] | None = None,
     page_cache: Path | None = None,
+    later: DataFiles | None = None,
 ) -> Path:
     """Write the pages, files and hand-written content; build, index, digest; swap in.
 
     `timings`, when given, receives the seconds each step took (for the benchmark);
-    `page_cache`, a cache folder, lets the engine reuse the conversions of unchanged pages."""
+    `page_cache`, a cache folder, lets the engine reuse the conversions of unchanged pages;
+    `later`, data files to make beside the engine (`generator.beside`)."""
+    from generator.beside import Beside
+
     clock = Clock(timings)
     project = site_project(root)
     recover(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jcm-build-", dir=out.parent))
+    beside = None
     try:
         docs = stage_content(project, staging / "docs")
-        bundle = write_bundle(pages, files, staging / "generated.pickle")
+        elsewhere = later.paths if later is not None else ()
+        bundle = write_bundle(pages, files, staging / "generated.pickle", elsewhere)
         clock.lap("write")
+        if later is not None:
+            beside = Beside(later, staging / "beside")
         site = staging / "site"
         counts = _engine(project, docs, site, history, page_cache, bundle)
         clock.lap("site engine")
@@ -174,11 +195,15 @@ def build_site(
             raise
         engine_files = hashing.result()
         clock.lap("search index")
-        published = {**engine_files, **_published(site, SEARCH_FOLDER)}
+        made_beside = beside.move_into(site) if beside is not None else {}
+        clock.lap("data files made beside the engine (the wait)")
+        published = {**engine_files, **made_beside, **_published(site, SEARCH_FOLDER)}
         _manifest(site, history, inputs or {}, published)
         swap_in(site, out)
         clock.lap("manifest and swap")
     finally:
+        if beside is not None:
+            beside.cancel()
         remove_staging(staging)
     return out
 

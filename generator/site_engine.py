@@ -35,17 +35,23 @@ def main(argv: list[str]) -> int:
     from mkdocs.config import load_config
 
     config_file, docs, site, *rest = argv
-    generated = None
+    generated, elsewhere = None, []
     if rest[:1] == ["--generated"]:
         with open(rest[1], "rb") as bundle:  # written by the generator in its staging folder
-            pages, files = pickle.load(bundle)
+            pages, files, elsewhere = pickle.load(bundle)
         generated = {**pages, **files}
         rest = rest[2:]
     config = load_config(config_file, docs_dir=docs, site_dir=site, strict=True)
     from generator.page_cache import install
 
     # the docs folder is publish's staging folder, removed after the build
-    plugin = install(config, Path(rest[0]) if rest else None, link_static=True, generated=generated)
+    plugin = install(
+        config,
+        Path(rest[0]) if rest else None,
+        link_static=True,
+        generated=generated,
+        elsewhere=elsewhere,
+    )
     build(config)
     print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
     return 0

@@ -77,7 +77,7 @@ def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
             loaded.findings.append(make_finding("PATH-SYMLINK", entry.path, name=name))
             continue
         where = classify(entry.path)
-        raw = tree.read(entry.path) if entry.size <= MAX_BYTES else None
+        raw, size = tree.read_within(entry, MAX_BYTES)
         if raw is not None:
             loaded.blobs[entry.path] = git_blob_id(raw)
         if where.code:
@@ -94,7 +94,7 @@ def load_registry(tree: SourceTree, cache: Cache | None = None) -> Loaded:
             continue
         if raw is None:
             loaded.findings.append(
-                make_finding("FILE-TOO-LARGE", entry.path, size=entry.size, limit=MAX_BYTES)
+                make_finding("FILE-TOO-LARGE", entry.path, size=size, limit=MAX_BYTES)
             )
             continue
         digest = hashlib.sha256(raw).hexdigest()

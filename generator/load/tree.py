@@ -17,7 +17,8 @@ from typing import Protocol
 class Entry:
     path: str
     """Posix path relative to the registry root, e.g. `data/projects/MN003/project.yaml`."""
-    size: int
+    size: int | None
+    """None when the tree learns it only on reading (`read_within`)."""
     symlink: bool = False
 
 
@@ -30,6 +31,16 @@ class SourceTree(Protocol):
 
     def read(self, path: str) -> bytes: ...
 
+    def read_within(self, entry: Entry, limit: int) -> tuple[bytes | None, int]:
+        """The file's bytes (None when it has more than `limit`) and its size."""
+        ...
+
+
+def read_known_size(tree: SourceTree, entry: Entry, limit: int) -> tuple[bytes | None, int]:
+    """`read_within` for a tree whose entries know their sizes."""
+    size = entry.size or 0
+    return (tree.read(entry.path) if size <= limit else None), size
+
 
 class WorkingTree:
     """The files under `<root>/data` on disk (all of them, or those `select` keeps)."""
@@ -37,12 +48,15 @@ class WorkingTree:
     def __init__(self, root: Path, select: Callable[[str], bool] | None = None) -> None:
         self.root = Path(root)
         self.label = str(self.root)
+        self._prefix = str(self.root) + os.sep
         self.select = select
         """Keeps a path (file or folder, posix, relative to the root); a folder not kept is not
         walked. **Why:** validating one country of a 10,000-project registry must not list the
         other 60,000 files."""
 
     def entries(self) -> Iterator[Entry]:
+        """**Why** sizes are not read here: a stat per file (62,823 at 10,000 projects) took
+        longer than the walk; `read_within` learns the size from the open file."""
         base = self.root / "data"
         if not base.is_dir():
             return
@@ -61,12 +75,33 @@ class WorkingTree:
                     elif item.is_dir(follow_symlinks=False):
                         stack.append((rel, item.path))
                     elif item.name != ".gitkeep":
-                        found.append(Entry(rel, item.stat(follow_symlinks=False).st_size))
+                        found.append(Entry(rel, None))
         yield from sorted(found, key=lambda e: e.path)
 
     def read(self, path: str) -> bytes:
-        with open(self.root / path, "rb") as handle:
-            return handle.read()
+        found, _size = self._read(path, None)
+        assert found is not None
+        return found
+
+    def read_within(self, entry: Entry, limit: int) -> tuple[bytes | None, int]:
+        return self._read(entry.path, limit)
+
+    def _read(self, path: str, limit: int | None) -> tuple[bytes | None, int]:
+        """**Why** `os.open` on a joined string: `open()` on a `Path` took 70 µs a file (4.3 s
+        for a 10,000-project registry), this 8 µs."""
+        fd = os.open(self._prefix + path, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            if limit is not None and size > limit:
+                return None, size
+            chunks = [os.read(fd, size + 1)]
+            while len(chunks) > 1 or len(chunks[0]) > size:  # grown since: read it whole
+                if not (chunk := os.read(fd, 1 << 16)):
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks), size
+        finally:
+            os.close(fd)
 
 
 class GitTree:
@@ -97,6 +132,9 @@ class GitTree:
     def read(self, path: str) -> bytes:
         return self._blobs[path].data_stream.read()
 
+    def read_within(self, entry: Entry, limit: int) -> tuple[bytes | None, int]:
+        return read_known_size(self, entry, limit)
+
 
 class OverlayTree:
     """A tree with some files added or replaced in memory (e.g. a record about to be written)."""
@@ -118,3 +156,8 @@ class OverlayTree:
         if path in self.extra:
             return self.extra[path]
         return self.base.read(path)
+
+    def read_within(self, entry: Entry, limit: int) -> tuple[bytes | None, int]:
+        if entry.path in self.extra:
+            return read_known_size(self, entry, limit)
+        return self.base.read_within(entry, limit)

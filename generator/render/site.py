@@ -2,7 +2,9 @@
 
 `render_site` returns two maps keyed by their path under the docs folder: the generated pages
 (Markdown, rendered from jinja2 templates) and the data files (JSON API, downloads, feeds,
-spreadsheets). The publish stage hands both to the site engine.
+spreadsheets). The publish stage hands both to the site engine. A build asks for the data files
+no page is made from (the datasets, downloads, spreadsheets and feeds) as `DataFiles`, made
+later beside the engine (`generator.beside`).
 """
 
 from __future__ import annotations
@@ -37,15 +39,33 @@ from generator.schema.base import display_version
 class Rendered:
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    later: DataFiles | None = None
+    """With `render_site(later=True)`: the data files, made when the publish stage asks."""
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """The data files (API datasets, downloads, spreadsheets, feeds): their paths now, their
+    bytes from `make()`. **Why** later: no page is made from them, so the publish stage can
+    have them made beside the site engine, on the core it leaves idle, while the render
+    stage makes only what the engine reads."""
+
+    paths: tuple[str, ...]
+    make: Callable[[], dict[str, bytes]]
 
 
 def render_site(
-    validation: Any, history: History, config: SiteConfig, parallel: bool = True
+    validation: Any,
+    history: History,
+    config: SiteConfig,
+    parallel: bool = True,
+    later: bool = False,
 ) -> Rendered:
     """Render every page and data file. With `parallel`, a forked copy makes the data files
     (API, downloads, spreadsheets, feeds) while this process renders the other pages, then
     each renders project pages until they meet (`_Meeting`); the result is the same, in the
-    same order (a test holds it)."""
+    same order (a test holds it). With `later`, the data files are left out of `files` and
+    given as `DataFiles` in `later` (the copy then renders project pages only)."""
     views = Views(validation, history, config)
     datasets = {d.name: d for d in all_datasets(views)}
     order = sorted(views.registry.projects)
@@ -57,8 +77,9 @@ def render_site(
         return made.files
 
     def share() -> tuple[dict[str, bytes], Rendered]:
-        """The copy's share: the data files, then project pages from the last one down."""
-        files, projects = data_files(), Rendered()
+        """The copy's share: the data files (unless later), then project pages from the last
+        one down."""
+        files, projects = ({} if later else data_files()), Rendered()
         if meeting is not None:
             _project_pages(projects, views, _taken(order, meeting.back))
         return files, projects
@@ -83,7 +104,7 @@ def render_site(
         if meeting is not None:
             meeting.close()
     if made is None:  # no copy, or it failed: the data files here
-        files, theirs = data_files(), Rendered()
+        files, theirs = ({} if later else data_files()), Rendered()
     else:
         files, theirs = made
     if meeting is not None:
@@ -95,8 +116,27 @@ def render_site(
         for part in (theirs, mine):
             pages.pages.update(part.pages)
             pages.files.update(part.files)
+    if later:
+        return Rendered(pages.pages, pages.files, _later_files(views, datasets, pages.files))
     # the data files first, as when made in turn: a page's file of the same name replaces one
     return Rendered(pages=pages.pages, files={**files, **pages.files})
+
+
+def _later_files(
+    views: Views, datasets: dict[str, Dataset], page_files: Collection[str]
+) -> DataFiles:
+    """The data files to make later: those of `_data_files`, less any a page's file of the
+    same path replaces (as in `render_site`)."""
+    paths = tuple(p for p in _data_file_paths(views, datasets) if p not in page_files)
+
+    def make() -> dict[str, bytes]:
+        made = Rendered()
+        _data_files(made, views, datasets)
+        if list(made.files) != list(_data_file_paths(views, datasets)):
+            raise RuntimeError("the data files made are not those named in _data_file_paths")
+        return {path: made.files[path] for path in paths}
+
+    return DataFiles(paths, make)
 
 
 class _Meeting:
@@ -828,6 +868,17 @@ def _project_api(views: Views, pid: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # Data files
+
+
+def _data_file_paths(views: Views, datasets: dict[str, Dataset]) -> list[str]:
+    """The paths `_data_files` writes, in its order (`DataFiles.make` checks them)."""
+    paths = [
+        path
+        for name in datasets
+        for path in (f"api/v1/{name}.json", f"downloads/{name}.csv", f"downloads/{name}.xlsx")
+    ]
+    paths += ["downloads/datapackage.json", "api/v1/serials.json", *_sheets(views)]
+    return paths + [f"feeds/{name}.xml" for name in ("decisions", "registrations", "issuances")]
 
 
 def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:

@@ -1,0 +1,132 @@
+"""Data files made beside the site engine: the same site, whether or not a copy makes them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from generator import beside, forked
+from generator.history import read_history
+from generator.pipeline import validate_root
+from generator.publish import PublishError, build_site, site_config
+from generator.render import site as render
+from generator.render.site import DataFiles, render_site
+from tests.conftest import FIXTURES
+
+
+def digests(folder):
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def example():
+    root = FIXTURES / "example"
+    return root, validate_root(root), read_history(root), site_config(root)
+
+
+def _build(example, out, later: bool):
+    root, validation, history, config = example
+    rendered = render_site(validation, history, config, later=later)
+    assert (rendered.later is not None) == later
+    return build_site(
+        root,
+        rendered.pages,
+        rendered.files,
+        out,
+        history,
+        validation.loaded.inputs,
+        later=rendered.later,
+    )
+
+
+@pytest.mark.slow
+def test_the_site_is_the_same_with_the_data_files_made_beside_the_engine(
+    example, tmp_path, monkeypatch
+):
+    made_in_render = digests(_build(example, tmp_path / "render", later=False))
+    assert "downloads/projects.csv" in made_in_render and "feeds/decisions.xml" in made_in_render
+    assert digests(_build(example, tmp_path / "beside", later=True)) == made_in_render
+
+    class Dies:  # a copy that fails: the build makes the files itself
+        def __init__(self, work):
+            pass
+
+        def result(self, default=None):
+            return default
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setattr(beside, "Forked", Dies)
+    assert digests(_build(example, tmp_path / "no-copy", later=True)) == made_in_render
+
+
+def test_the_later_files_are_those_the_render_stage_makes(example):
+    _root, validation, history, config = example
+    eager = render_site(validation, history, config, parallel=False)
+    deferred = render_site(validation, history, config, parallel=False, later=True)
+    assert deferred.later is not None
+    made = deferred.later.make()
+    assert list(made) == list(deferred.later.paths)
+    assert {**made, **deferred.files} == eager.files
+    assert deferred.pages == eager.pages
+
+
+def test_a_data_file_the_paths_do_not_name_is_a_generator_bug(example, monkeypatch):
+    _root, validation, history, config = example
+    deferred = render_site(validation, history, config, parallel=False, later=True)
+    real = render._data_file_paths
+    monkeypatch.setattr(render, "_data_file_paths", lambda *a: real(*a)[1:])
+    with pytest.raises(RuntimeError, match="not those named"):
+        deferred.later.make()
+
+
+def test_the_engine_links_to_the_files_made_beside_and_writes_none_of_them(
+    example, tmp_path, monkeypatch
+):
+    root, validation, history, config = example
+    rendered = render_site(validation, history, config, later=True)
+    paths = rendered.later.paths
+    assert "downloads/projects.csv" in paths
+    later = DataFiles(paths, lambda: {p: b"made beside: " + p.encode() for p in paths})
+    seen_before_the_move = []
+    real = beside.Beside.move_into
+
+    def move_into(self, site):
+        seen_before_the_move.extend(p for p in paths if (site / p).exists())
+        return real(self, site)
+
+    monkeypatch.setattr(beside.Beside, "move_into", move_into)
+    site = build_site(root, rendered.pages, rendered.files, tmp_path / "site", later=later)
+    assert seen_before_the_move == []
+    published = json.loads((site / "manifest.json").read_text())["published"]
+    for p in paths:
+        assert (site / p).read_bytes() == b"made beside: " + p.encode()
+        assert published[p] == hashlib.sha256(b"made beside: " + p.encode()).hexdigest()
+    assert 'href="../downloads/projects.csv"' in (site / "data/index.html").read_text()
+
+
+def test_a_failed_engine_leaves_no_copy_making_data_files(tmp_path):
+    def slow() -> dict[str, bytes]:
+        import time
+
+        time.sleep(60)
+        return {"downloads/x.csv": b""}
+
+    pages = {"index.md": "[x](projects/NOPE.md)\n"}
+    with pytest.raises(PublishError):
+        build_site(
+            FIXTURES / "example",
+            pages,
+            {},
+            tmp_path / "site",
+            later=DataFiles(("downloads/x.csv",), slow),
+        )
+    assert not forked._live
+    assert not any(p.name.startswith(".jcm-build-") for p in tmp_path.iterdir())
