@@ -9,7 +9,7 @@ import pytest
 
 from generator import beside, forked
 from generator.history import read_history
-from generator.pipeline import validate_root
+from generator.pipeline import build, validate_root
 from generator.publish import PublishError, build_site, site_config
 from generator.render import site as render
 from generator.render.site import DataFiles, render_site
@@ -30,28 +30,35 @@ def example():
     return root, validate_root(root), read_history(root), site_config(root)
 
 
-def _build(example, out, later: bool):
-    root, validation, history, config = example
-    rendered = render_site(validation, history, config, later=later)
-    assert (rendered.later is not None) == later
-    return build_site(
-        root,
-        rendered.pages,
-        rendered.files,
-        out,
-        history,
-        validation.loaded.inputs,
-        later=rendered.later,
-    )
+def _build(out, later: bool, monkeypatch):
+    """The pipeline's build, with the data files made beside the engine or (not `later`) in
+    the render stage."""
+    real = render.render_site
+
+    def rendering(*args, **kwargs):
+        return real(*args, **{**kwargs, "later": later})
+
+    monkeypatch.setattr(render, "render_site", rendering)
+    built = build(FIXTURES / "example", out).site
+    monkeypatch.setattr(render, "render_site", real)
+    return built
 
 
 @pytest.mark.slow
-def test_the_site_is_the_same_with_the_data_files_made_beside_the_engine(
-    example, tmp_path, monkeypatch
-):
-    made_in_render = digests(_build(example, tmp_path / "render", later=False))
+def test_the_site_is_the_same_with_the_data_files_made_beside_the_engine(tmp_path, monkeypatch):
+    started = []
+    real_init = beside.Beside.__init__
+
+    def counted(self, later, folder):
+        started.append(later.paths)
+        real_init(self, later, folder)
+
+    monkeypatch.setattr(beside.Beside, "__init__", counted)
+    made_in_render = digests(_build(tmp_path / "render", False, monkeypatch))
+    assert started == []
     assert "downloads/projects.csv" in made_in_render and "feeds/decisions.xml" in made_in_render
-    assert digests(_build(example, tmp_path / "beside", later=True)) == made_in_render
+    assert digests(_build(tmp_path / "beside", True, monkeypatch)) == made_in_render
+    assert len(started) == 1 and "downloads/projects.csv" in started[0]
 
     class Dies:  # a copy that fails: the build makes the files itself
         def __init__(self, work):
@@ -64,7 +71,7 @@ def test_the_site_is_the_same_with_the_data_files_made_beside_the_engine(
             pass
 
     monkeypatch.setattr(beside, "Forked", Dies)
-    assert digests(_build(example, tmp_path / "no-copy", later=True)) == made_in_render
+    assert digests(_build(tmp_path / "no-copy", True, monkeypatch)) == made_in_render
 
 
 def test_the_later_files_are_those_the_render_stage_makes(example):
