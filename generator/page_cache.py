@@ -38,12 +38,14 @@ import contextlib
 import fcntl
 import functools
 import logging
+import mmap
 import os
 import pickle
 import posixpath
 import re
+import struct
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -72,11 +74,6 @@ _ENGINE = ("mkdocs", "markdown", "pymdown-extensions")
 _PIPE_BYTES = 1 << 20
 
 
-def _copy_share(pages: list[Page]) -> list[Page]:
-    """Every other page: neighbouring pages are of a kind, so the halves cost about the same."""
-    return pages[1::2]
-
-
 class _Recorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -99,8 +96,62 @@ def _lookup(files: Any, path: str) -> tuple[str, str] | None:
     return (found.src_uri, found.url) if found is not None else None
 
 
+class _Claims:
+    """Which pages the forked copy converts ahead of the engine, which goes through them in
+    order: the copy claims pages one after another, at least `_NEAR` ahead of the engine,
+    leaping `_AHEAD` ahead when the engine comes nearer; the engine converts every page it
+    reaches unclaimed, and takes the copy's conversion of the others.
+
+    **Why** not every other page: the engine also reads every page and takes in each of the
+    copy's conversions, and was left converting alone for 6 s of 36 at 10,000 projects. Here
+    each converts as fast as it can and they end together.
+
+    In memory both share (anonymous `mmap`), without a lock (a copy killed while holding one
+    would leave the engine waiting for ever): a page both claim at once is converted by both,
+    and the engine uses its own conversion."""
+
+    _FREE, _ENGINE, _COPY = 0, 1, 2
+
+    def __init__(self, pages: list[Page]) -> None:
+        self.count = len(pages)
+        self.index = {page.file.src_uri: i for i, page in enumerate(pages)}
+        self._mem = mmap.mmap(-1, 8 + self.count)
+        struct.pack_into("q", self._mem, 0, -1)
+
+    def engine_at(self, src_uri: str) -> bool:
+        """The engine reached this page: True if it is the engine's to convert (unclaimed, it
+        is now the engine's), False if the copy claimed it."""
+        i = self.index.get(src_uri)
+        if i is None:
+            return True
+        struct.pack_into("q", self._mem, 0, i)
+        if self._mem[8 + i] == self._COPY:
+            return False
+        self._mem[8 + i] = self._ENGINE
+        return True
+
+    def for_copy(self) -> Iterator[int]:
+        """In the copy: the pages it claims, in order."""
+        j = 0
+        while j < self.count:
+            engine = struct.unpack_from("q", self._mem, 0)[0]
+            if j < engine + _NEAR:
+                j = engine + _AHEAD
+                continue
+            if self._mem[8 + j] == self._FREE:
+                self._mem[8 + j] = self._COPY
+                yield j
+            j += 1
+
+    def close(self) -> None:
+        self._mem.close()
+
+
+_NEAR, _AHEAD = 8, 32
+
+
 class _Helper:
-    """A forked copy of the engine converting `pages` ahead of it, in their order.
+    """A forked copy of the engine converting pages ahead of it (`_Claims`).
 
     Each page comes back as `(src_uri, key, conversion)`: the pickled record, or None when the
     cache already holds it or the copy could not convert it quietly. A reader thread collects
@@ -108,7 +159,7 @@ class _Helper:
     """
 
     def __init__(self, pages: list[Page], work: Any) -> None:
-        self.assigned = {page.file.src_uri for page in pages}
+        self.claims = _Claims(pages)
         self._got: dict[str, tuple[str, bytes | None]] = {}
         self._done = False
         self._ready = threading.Condition()
@@ -119,8 +170,8 @@ class _Helper:
             code = 1
             try:
                 with os.fdopen(write, "wb") as out:
-                    for page in pages:
-                        pickle.dump(work(page), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    for i in self.claims.for_copy():
+                        pickle.dump(work(pages[i]), out, protocol=pickle.HIGHEST_PROTOCOL)
                         out.flush()
                 code = 0
             finally:
@@ -158,15 +209,17 @@ class _Helper:
         reap(self.pid, kill=True)
         self._reader.join(timeout=5)
         self._stream.close()
+        self.claims.close()
 
 
 class _Writer:
-    """A forked copy of the engine that renders `pages` into the site with mkdocs' own page
-    builder, while the engine renders the others; the engine waits for it at the end.
+    """A forked copy of the engine that writes the static files, then renders pages into the
+    site with mkdocs' own page builder from the last one down, while the engine renders them
+    from the first one up, until they meet (`_Meeting`); the engine waits for it at the end.
 
-    The copy ends with status 0 only if every page was written and nothing was logged: on any
-    other end the engine renders those pages itself (so that what they log is logged, and a
-    strict build fails as it would have).
+    The copy ends with status 0 only if every page it took was written and nothing was
+    logged: on any other end the engine renders those pages itself (so that what they log is
+    logged, and a strict build fails as it would have).
     """
 
     def __init__(
@@ -174,6 +227,7 @@ class _Writer:
     ) -> None:
         self.pages = pages
         self.static = static
+        self.meeting = _Meeting(pages)
         self.pid = fork()
         if self.pid == 0:  # pragma: no cover - runs in the forked copy, whose end is os._exit
             code = 1
@@ -183,23 +237,99 @@ class _Writer:
                     logging.getLogger(name).handlers.clear()
                 logging.getLogger("mkdocs").addHandler(recorder)
                 doc_files = files.documentation_pages()
-                for page in pages:
-                    _build_page(page, config, doc_files, nav, env)
                 for file in static:
                     File.copy_file(file)
+                for i in self.meeting.for_copy():
+                    _build_page(pages[i], config, doc_files, nav, env)
+                    self.meeting.copy_done(i)
                 code = 0 if not any(r.levelno >= logging.WARNING for r in recorder.records) else 2
             finally:
                 os._exit(code)
 
     def wait(self) -> bool:
-        """True when the copy wrote every page quietly."""
+        """True when the copy wrote every page it took quietly."""
         return reap(self.pid) == 0
 
     def kill(self) -> None:
         reap(self.pid, kill=True)
 
 
+class _Meeting:
+    """Pages rendered by the engine from the first one up and by its writing copy from the last
+    one down, until they meet. Each page's state is kept in memory both share (anonymous
+    `mmap`), without a lock (a copy killed while holding one would leave the engine waiting
+    for ever): where they meet, both may take a page, and both write the same bytes; neither
+    passes over a page the other did not take. **Why** not every other page: the engine also
+    goes through the copy's pages (mkdocs' loop, its sitemap), and rendered alone for 2.6 s
+    at the end at 10,000 projects."""
+
+    _FREE, _ENGINE, _COPY, _DONE = 0, 1, 2, 3
+
+    def __init__(self, pages: list[Page]) -> None:
+        self.index = {page.file.src_uri: i for i, page in enumerate(pages)}
+        self.engine = os.getpid()
+        self._state = mmap.mmap(-1, max(1, len(pages)))
+        self.left_to_copy = 0
+        """Pages the engine gave the empty template, leaving them to the copy."""
+
+    def engine_takes(self, src_uri: str) -> bool:
+        """In the engine, as it comes to a page: True if it renders it (the copy has not taken
+        it). Always True in any other process, and for a page the meeting does not know."""
+        i = self.index.get(src_uri)
+        if i is None or os.getpid() != self.engine:
+            return True
+        if self._state[i] == self._FREE:
+            self._state[i] = self._ENGINE
+        return self._state[i] == self._ENGINE
+
+    def for_copy(self) -> Iterator[int]:
+        """In the copy: the pages it takes, from the last one down to the engine's."""
+        for i in range(len(self.index) - 1, -1, -1):
+            if self._state[i] != self._FREE:
+                return
+            self._state[i] = self._COPY
+            yield i
+
+    def copy_done(self, i: int) -> None:
+        self._state[i] = self._DONE
+
+    def copy_took(self) -> list[int]:
+        """The pages the copy took (written or not)."""
+        return [i for i in range(len(self.index)) if self._state[i] in (self._COPY, self._DONE)]
+
+    def close(self) -> None:
+        self._state.close()
+
+
 _ELSEWHERE = "jcm-rendered-by-the-copy.html"
+
+
+def _skip_taken(env: jinja2.Environment, config: Any, meeting: _Meeting) -> None:
+    """Give the pages the writing copy took the empty template, which mkdocs writes nothing
+    for: the template a page is rendered with is the one mkdocs asks for without a parent
+    (includes and `extends` name theirs) while building that page (`config._current_page`).
+
+    **Why** here: mkdocs chooses a page's template before any plugin event of the page."""
+    real = env.get_template
+
+    def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
+        page = config._current_page
+        if (
+            parent is None
+            and page is not None
+            and name == page.meta.get("template", "main.html")
+            and not meeting.engine_takes(page.file.src_uri)
+        ):
+            meeting.left_to_copy += 1
+            return real(_ELSEWHERE)
+        return real(name, parent, globals)
+
+    get_template.unwrapped = real  # type: ignore[attr-defined]
+    env.get_template = get_template  # type: ignore[method-assign]
+
+
+def _unwrapped(get_template: Any) -> Any:
+    return getattr(get_template, "unwrapped", get_template)
 
 
 def _written_elsewhere(dirty: bool = False) -> None:
@@ -393,7 +523,6 @@ class PageCache(BasePlugin):
         self.helper: _Helper | None = None
         self.writer: _Writer | None = None
         self._nav: Any = None
-        self._templates: dict[str, Any] = {}
         self.nav_cache: NavCache | None = None
         self.block_cache: BlockCache | None = None
         self.pending: dict[str, bytes] = {}
@@ -402,6 +531,7 @@ class PageCache(BasePlugin):
         self.hits = 0
         self.misses = 0
         self.handed = 0  # of the misses, those the forked copy converted
+        self.left_to_copy = 0  # pages the writing copy rendered
         self._salt = ""
         self.known = False
 
@@ -450,16 +580,14 @@ class PageCache(BasePlugin):
         return self.parallel and can_fork()
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        """Start the copy converting every other page (mkdocs now knows them all)."""
+        """Start the copy converting pages ahead of the engine (mkdocs now knows them all)."""
         self._nav = nav
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if not self._can_share() or len(pages) < 2:
             return nav
         self._kept_keys()
         self.cache.close()  # the copy must not inherit an open connection
-        self.helper = _Helper(
-            _copy_share(pages), lambda page: self._convert_in_copy(page, config, files)
-        )
+        self.helper = _Helper(pages, lambda page: self._convert_in_copy(page, config, files))
         return nav
 
     def _kept_keys(self) -> set[str]:
@@ -500,8 +628,9 @@ class PageCache(BasePlugin):
             config._current_page = None
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        """Every page is converted: start the copy rendering every other page into the site,
-        and have the engine skip those (an empty template: mkdocs writes nothing for them)."""
+        """Every page is converted: start the copy writing the static files and rendering
+        pages into the site (`_Writer`); the engine skips the pages it takes
+        (`on_page_context`)."""
         self._stop_helper()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         share = self._can_share() and len(pages) >= 2 and self._nav is not None
@@ -514,24 +643,19 @@ class PageCache(BasePlugin):
         self.block_cache.install(env, config)
         if not share:
             return env
-        shared = _copy_share(pages)
-        static = _copy_share(
-            [
-                f
-                for f in files
-                if f._content is not None
-                and not f.is_documentation_page()
-                and f.inclusion.is_included()
-                and f.copy_file is not _written_elsewhere
-            ]
-        )
+        static = [
+            f
+            for f in files
+            if f._content is not None
+            and not f.is_documentation_page()
+            and f.inclusion.is_included()
+            and f.copy_file is not _written_elsewhere
+        ]
         self.cache.close()  # nor does the writing copy (the engine reopens it when it writes)
-        self.writer = _Writer(shared, config, files, self._nav, env, static)
+        self.writer = _Writer(pages, config, files, self._nav, env, static)
         for file in static:  # the copy writes them
             file.copy_file = _written_elsewhere
-        for page in shared:
-            self._templates[page.file.src_uri] = page.meta.get("template")
-            page.meta["template"] = _ELSEWHERE
+        _skip_taken(env, config, self.writer.meeting)
         self._env, self._files = env, files
         builder = logging.getLogger("mkdocs.commands.build")
         if not any(isinstance(f, _Elsewhere) for f in builder.filters):
@@ -542,23 +666,26 @@ class PageCache(BasePlugin):
         self._stop_helper()
         if self.writer is not None:
             self.writer.kill()
+            self.writer.meeting.close()
             self.writer = None
 
     def _finish_writer(self, config: Any) -> None:
         """Wait for the copy; if it did not write its pages quietly, render them here."""
         writer, self.writer = self.writer, None
-        if writer is None or writer.wait():
+        if writer is None:
             return
-        doc_files = self._files.documentation_pages()
-        for page in writer.pages:
-            template = self._templates.get(page.file.src_uri)
-            if template is None:
-                page.meta.pop("template", None)
-            else:
-                page.meta["template"] = template
-            _build_page(page, config, doc_files, self._nav, self._env)
-        for file in writer.static:
-            File.copy_file(file)
+        self.left_to_copy = writer.meeting.left_to_copy
+        try:
+            if writer.wait():
+                return
+            doc_files = self._files.documentation_pages()
+            self._env.get_template = _unwrapped(self._env.get_template)
+            for i in writer.meeting.copy_took():
+                _build_page(writer.pages[i], config, doc_files, self._nav, self._env)
+            for file in writer.static:
+                File.copy_file(file)
+        finally:
+            writer.meeting.close()
 
     def _stop_helper(self) -> None:
         if self.helper is not None:
@@ -575,12 +702,13 @@ class PageCache(BasePlugin):
     def _render(self, page: Page, config: Any, files: Any) -> None:
         key = self._key(page)
         self.used.add(key)
+        mine = self.helper is None or self.helper.claims.engine_at(page.file.src_uri)
         kept = self.cache.get(NAMESPACE, key) if key in self._kept_keys() else None
         if kept is not None and self._restore(page, kept, files):
             self.hits += 1
             return
         self.misses += 1
-        if self.helper is not None and page.file.src_uri in self.helper.assigned:
+        if self.helper is not None and not mine:
             answer = self.helper.take(page.file.src_uri)
             handed = answer[1] if answer is not None and answer[0] == key else None
             if handed is not None and self._restore(page, pickle.loads(handed), files):

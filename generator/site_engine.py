@@ -57,5 +57,14 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def end(code: int) -> None:
+    """Leave without the interpreter's teardown, once the output is flushed. **Why:** freeing
+    the objects of a 10,000-project build one by one took 2.8 s, after the site was written."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    end(main(sys.argv[1:]))

@@ -177,7 +177,9 @@ def test_two_cores_build_the_site_one_core_builds(staged, tmp_path, monkeypatch)
     two = _build_docs(staged, tmp_path / "two", parallel=True, link_static=True)
     assert one.handed == 0
     assert one.nav_cache.hits > _page_count(staged) // 2, "record pages share their navigation"
-    assert two.handed == _page_count(staged) // 2, "the copy converted every other page"
+    assert 0 < two.handed < _page_count(staged), "the copy converted pages ahead of the engine"
+    assert 0 < two.left_to_copy < _page_count(staged), "the writing copy rendered pages"
+    assert one.left_to_copy == 0
     assert digests(tmp_path / "plain") == digests(tmp_path / "one") == digests(tmp_path / "two")
     linked = tmp_path / "two" / "api" / "v1" / "projects.json"
     assert linked.stat().st_nlink == 2, "static files are linked, not copied"
@@ -323,3 +325,90 @@ def test_an_engine_asked_to_stop_reaps_its_copies_before_it_ends(staged, tmp_pat
     engine.send_signal(signal.SIGTERM)
     assert engine.wait(timeout=30) == 128 + signal.SIGTERM
     assert not [pid for pid in copies if Path(f"/proc/{pid}").exists()]
+
+
+def test_the_copy_claims_pages_ahead_of_the_engine_and_each_has_one_converter():
+    """However the two go on, the engine converts exactly the pages the copy did not claim,
+    and the copy claims only pages the engine has not come near."""
+    import random
+    from types import SimpleNamespace
+
+    from generator.page_cache import _NEAR, _Claims
+
+    pages = [SimpleNamespace(file=SimpleNamespace(src_uri=f"p{i}.md")) for i in range(300)]
+    for seed in range(20):
+        rng = random.Random(seed)
+        claims = _Claims(pages)
+        copy = claims.for_copy()
+        by_copy: set[int] = set()
+        engine_converts = 0
+        for i, page in enumerate(pages):
+            for _ in range(rng.choice([0, 0, 1, 1, 2, 5])):  # the copy's pace varies
+                j = next(copy, None)
+                if j is None:
+                    break
+                assert j >= i - 1 + _NEAR, "claimed near the engine"
+                assert j not in by_copy
+                by_copy.add(j)
+            mine = claims.engine_at(page.file.src_uri)
+            assert mine == (i not in by_copy)
+            engine_converts += mine
+        assert list(copy) == [], "nothing left to claim behind the engine"
+        assert engine_converts + len(by_copy) == len(pages)
+        claims.close()
+    assert claims.engine_at("not-a-page.md"), "a page the claims do not know is the engine's"
+
+
+def test_the_engine_and_its_writing_copy_meet_and_pass_over_no_page():
+    """The engine takes pages from the first one up, the copy from the last one down; however
+    they go on, every page is taken, by one of them (or by both, where they meet)."""
+    import random
+    from types import SimpleNamespace
+
+    from generator.page_cache import _Meeting
+
+    pages = [SimpleNamespace(file=SimpleNamespace(src_uri=f"p{i}.md")) for i in range(50)]
+    for seed in range(30):
+        rng = random.Random(seed)
+        meeting = _Meeting(pages)
+        copy = meeting.for_copy()
+        by_engine, by_copy = set(), set()
+        for i, page in enumerate(pages):
+            for _ in range(rng.choice([0, 1, 1, 3])):
+                j = next(copy, None)
+                if j is None:
+                    break
+                by_copy.add(j)
+                meeting.copy_done(j)
+            if meeting.engine_takes(page.file.src_uri):
+                by_engine.add(i)
+        by_copy.update(copy)
+        assert by_engine | by_copy == set(range(50)) and not by_engine & by_copy
+        assert by_copy == set(meeting.copy_took())
+        assert by_engine == set(range(len(by_engine))), "the engine's pages come first"
+        meeting.close()
+
+
+def test_a_writing_copy_that_dies_midway_leaves_its_pages_to_the_engine(
+    staged, tmp_path, monkeypatch
+):
+    import os
+
+    from generator import page_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    engine = os.getpid()
+    real_build_page = page_cache._build_page
+    written = []
+
+    def dies_on_its_fourth_page(*args, **kwargs):
+        if os.getpid() != engine:
+            written.append(1)
+            if len(written) == 4:
+                os._exit(3)
+        return real_build_page(*args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "_build_page", dies_on_its_fourth_page)
+    _build_docs(staged, tmp_path / "two", parallel=True)
+    _build_docs(staged, tmp_path / "plain")
+    assert digests(tmp_path / "plain") == digests(tmp_path / "two")
