@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +37,22 @@ class Beside:
         os.nice(19)
         return _write(self.later.make(), self.folder)
 
-    def move_into(self, site: Path) -> dict[str, str]:
-        """Wait for the files, put them into `site`; their SHA-256 by path."""
-        copy, self._copy = self._copy, None
-        digests = copy.result() if copy is not None else None
+    def move_into(self, site: Path, leave_out: Collection[str] = ()) -> dict[str, str]:
+        """Wait for the files, put them into `site` but those to `leave_out` (the engine's
+        settings exclude them from the site); their SHA-256 by path."""
+        digests = self._copy.result() if self._copy is not None else None
+        self._copy = None  # reaped (an interrupt during the wait leaves it to `cancel`)
+        left_out = set(leave_out)
         if digests is None or set(digests) != set(self.later.paths):
-            return _write(self.later.make(), site)
+            made = self.later.make()
+            return _write({p: data for p, data in made.items() if p not in left_out}, site)
         for path in self.later.paths:
+            if path in left_out:
+                continue
             target = os.path.join(site, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(os.path.join(self.folder, path), target)
-        return digests
+        return {p: digest for p, digest in digests.items() if p not in left_out}
 
     def cancel(self) -> None:
         """Stop the copy (the build is leaving on an error or an interrupt)."""

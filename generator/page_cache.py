@@ -256,49 +256,57 @@ class _Writer:
 
 class _Meeting:
     """Pages rendered by the engine from the first one up and by its writing copy from the last
-    one down, until they meet. Each page's state is kept in memory both share (anonymous
-    `mmap`), without a lock (a copy killed while holding one would leave the engine waiting
-    for ever): where they meet, both may take a page, and both write the same bytes; neither
-    passes over a page the other did not take. **Why** not every other page: the engine also
-    goes through the copy's pages (mkdocs' loop, its sitemap), and rendered alone for 2.6 s
-    at the end at 10,000 projects."""
+    one down, until they meet. In memory both share (anonymous `mmap`), without a lock (a copy
+    killed while holding one would leave the engine waiting for ever), each writes only marks
+    of its own: the engine's (it renders the page), the copy's (it took the page, then wrote
+    it). Where they meet, both may take a page, and both write the same bytes; neither passes
+    over a page the other did not take; if the copy dies, every page it took is rendered
+    again. **Why** not every other page: the engine also goes through the copy's pages
+    (mkdocs' loop, its sitemap), and rendered alone for 2.6 s at the end at 10,000 projects."""
 
-    _FREE, _ENGINE, _COPY, _DONE = 0, 1, 2, 3
+    _TOOK, _DONE = 1, 2
 
     def __init__(self, pages: list[Page]) -> None:
         self.index = {page.file.src_uri: i for i, page in enumerate(pages)}
         self.engine = os.getpid()
-        self._state = mmap.mmap(-1, max(1, len(pages)))
+        self.count = len(pages)
+        self._marks = mmap.mmap(-1, max(1, 2 * self.count))  # the engine's, then the copy's
         self.left_to_copy = 0
         """Pages the engine gave the empty template, leaving them to the copy."""
+        self.finished = False
+        """Set when the engine renders the copy's pages itself: it then takes every page."""
 
     def engine_takes(self, src_uri: str) -> bool:
         """In the engine, as it comes to a page: True if it renders it (the copy has not taken
-        it). Always True in any other process, and for a page the meeting does not know."""
+        it). Always True in any other process, for a page the meeting does not know, and once
+        the meeting is finished."""
         i = self.index.get(src_uri)
-        if i is None or os.getpid() != self.engine:
+        if i is None or self.finished or os.getpid() != self.engine:
             return True
-        if self._state[i] == self._FREE:
-            self._state[i] = self._ENGINE
-        return self._state[i] == self._ENGINE
+        if self._marks[i]:  # taken before
+            return True
+        if self._marks[self.count + i]:
+            return False
+        self._marks[i] = 1
+        return True
 
     def for_copy(self) -> Iterator[int]:
         """In the copy: the pages it takes, from the last one down to the engine's."""
-        for i in range(len(self.index) - 1, -1, -1):
-            if self._state[i] != self._FREE:
+        for i in range(self.count - 1, -1, -1):
+            if self._marks[i]:
                 return
-            self._state[i] = self._COPY
+            self._marks[self.count + i] = self._TOOK
             yield i
 
     def copy_done(self, i: int) -> None:
-        self._state[i] = self._DONE
+        self._marks[self.count + i] = self._DONE
 
     def copy_took(self) -> list[int]:
         """The pages the copy took (written or not)."""
-        return [i for i in range(len(self.index)) if self._state[i] in (self._COPY, self._DONE)]
+        return [i for i in range(self.count) if self._marks[self.count + i]]
 
     def close(self) -> None:
-        self._state.close()
+        self._marks.close()
 
 
 _ELSEWHERE = "jcm-rendered-by-the-copy.html"
@@ -317,6 +325,7 @@ def _skip_taken(env: jinja2.Environment, config: Any, meeting: _Meeting) -> None
         if (
             parent is None
             and page is not None
+            and not meeting.finished
             and name == page.meta.get("template", "main.html")
             and not meeting.engine_takes(page.file.src_uri)
         ):
@@ -324,12 +333,7 @@ def _skip_taken(env: jinja2.Environment, config: Any, meeting: _Meeting) -> None
             return real(_ELSEWHERE)
         return real(name, parent, globals)
 
-    get_template.unwrapped = real  # type: ignore[attr-defined]
     env.get_template = get_template  # type: ignore[method-assign]
-
-
-def _unwrapped(get_template: Any) -> Any:
-    return getattr(get_template, "unwrapped", get_template)
 
 
 def _written_elsewhere(dirty: bool = False) -> None:
@@ -532,6 +536,8 @@ class PageCache(BasePlugin):
         self.misses = 0
         self.handed = 0  # of the misses, those the forked copy converted
         self.left_to_copy = 0  # pages the writing copy rendered
+        self.rendered_for_copy = 0  # pages it took, rendered here when it failed
+        self.not_published: list[str] = []  # files of `elsewhere` the settings exclude
         self._salt = ""
         self.known = False
 
@@ -562,6 +568,9 @@ class PageCache(BasePlugin):
         if self.generated is not None:
             files = add_generated(files, config, self.generated, self.elsewhere)
             self.generated = None  # the files hold them now
+            if self.elsewhere:
+                kept = {f.src_uri for f in files if f.inclusion.is_included()}
+                self.not_published = [p for p in self.elsewhere if p not in kept]
         if not self.link_static:
             return files
         docs = os.path.realpath(config["docs_dir"]) + os.sep
@@ -679,8 +688,10 @@ class PageCache(BasePlugin):
             if writer.wait():
                 return
             doc_files = self._files.documentation_pages()
-            self._env.get_template = _unwrapped(self._env.get_template)
-            for i in writer.meeting.copy_took():
+            writer.meeting.finished = True
+            took = writer.meeting.copy_took()
+            self.rendered_for_copy = len(took)
+            for i in took:
                 _build_page(writer.pages[i], config, doc_files, self._nav, self._env)
             for file in writer.static:
                 File.copy_file(file)

@@ -185,6 +185,7 @@ def build_site(
         site = staging / "site"
         counts = _engine(project, docs, site, history, page_cache, bundle)
         clock.lap("site engine")
+        not_published = counts.pop("not published", [])
         if timings is not None:
             timings.update(counts)
         hashing = _Hashing(site, skip=SEARCH_FOLDER)  # while Pagefind works
@@ -195,7 +196,7 @@ def build_site(
             raise
         engine_files = hashing.result()
         clock.lap("search index")
-        made_beside = beside.move_into(site) if beside is not None else {}
+        made_beside = beside.move_into(site, not_published) if beside is not None else {}
         clock.lap("data files made beside the engine (the wait)")
         published = {**engine_files, **made_beside, **_published(site, SEARCH_FOLDER)}
         _manifest(site, history, inputs or {}, published)

@@ -53,7 +53,8 @@ def main(argv: list[str]) -> int:
         elsewhere=elsewhere,
     )
     build(config)
-    print(json.dumps({"pages converted": plugin.misses, "pages reused": plugin.hits}))
+    counts = {"pages converted": plugin.misses, "pages reused": plugin.hits}
+    print(json.dumps({**counts, "not published": plugin.not_published}))
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 
 import pytest
 
@@ -14,6 +16,7 @@ from generator.publish import PublishError, build_site, site_config
 from generator.render import site as render
 from generator.render.site import DataFiles, render_site
 from tests.conftest import FIXTURES
+from tests.conftest import ROOT as REPOSITORY
 
 
 def digests(folder):
@@ -72,6 +75,10 @@ def test_the_site_is_the_same_with_the_data_files_made_beside_the_engine(tmp_pat
 
     monkeypatch.setattr(beside, "Forked", Dies)
     assert digests(_build(tmp_path / "no-copy", True, monkeypatch)) == made_in_render
+    later = _made_by(("downloads/x.csv",))
+    made = beside.Beside(later, tmp_path / "folder").move_into(tmp_path / "site-x")
+    assert (tmp_path / "site-x/downloads/x.csv").read_bytes().endswith(str(os.getpid()).encode())
+    assert list(made) == ["downloads/x.csv"], "without a copy, this process made them"
 
 
 def test_the_later_files_are_those_the_render_stage_makes(example):
@@ -94,6 +101,11 @@ def test_a_data_file_the_paths_do_not_name_is_a_generator_bug(example, monkeypat
         deferred.later.make()
 
 
+def _made_by(paths):
+    """Data files whose bytes tell which process made them."""
+    return DataFiles(paths, lambda: {p: f"{p} made by {os.getpid()}".encode() for p in paths})
+
+
 def test_the_engine_links_to_the_files_made_beside_and_writes_none_of_them(
     example, tmp_path, monkeypatch
 ):
@@ -101,22 +113,48 @@ def test_the_engine_links_to_the_files_made_beside_and_writes_none_of_them(
     rendered = render_site(validation, history, config, later=True)
     paths = rendered.later.paths
     assert "downloads/projects.csv" in paths
-    later = DataFiles(paths, lambda: {p: b"made beside: " + p.encode() for p in paths})
     seen_before_the_move = []
     real = beside.Beside.move_into
 
-    def move_into(self, site):
+    def move_into(self, site, leave_out=()):
         seen_before_the_move.extend(p for p in paths if (site / p).exists())
-        return real(self, site)
+        return real(self, site, leave_out)
 
     monkeypatch.setattr(beside.Beside, "move_into", move_into)
-    site = build_site(root, rendered.pages, rendered.files, tmp_path / "site", later=later)
+    site = build_site(
+        root, rendered.pages, rendered.files, tmp_path / "site", later=_made_by(paths)
+    )
     assert seen_before_the_move == []
     published = json.loads((site / "manifest.json").read_text())["published"]
+    makers = set()
     for p in paths:
-        assert (site / p).read_bytes() == b"made beside: " + p.encode()
-        assert published[p] == hashlib.sha256(b"made beside: " + p.encode()).hexdigest()
+        data = (site / p).read_bytes()
+        assert data.startswith(f"{p} made by ".encode())
+        makers.add(int(data.rsplit(b" ", 1)[1]))
+        assert published[p] == hashlib.sha256(data).hexdigest()
+    assert makers and os.getpid() not in makers, "the copy made them"
     assert 'href="../downloads/projects.csv"' in (site / "data/index.html").read_text()
+
+
+def test_data_files_the_settings_exclude_are_left_out_as_before(example, tmp_path):
+    """An operator's `exclude_docs` keeps data files out of the site, made beside or not."""
+    root, validation, history, config = example
+    project = tmp_path / "project"
+    for part in ("content", "site_overrides"):
+        shutil.copytree(REPOSITORY / part, project / part)
+    settings = (REPOSITORY / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(settings + "\nexclude_docs: |\n  downloads/*.xlsx\n")
+    (project / "data").symlink_to(root / "data")
+    sites = {}
+    for later in (False, True):
+        rendered = render_site(validation, history, config, later=later)
+        out = tmp_path / f"site-{later}"
+        build_site(project, rendered.pages, rendered.files, out, later=rendered.later)
+        sites[later] = digests(out)
+    assert "downloads/projects.csv" in sites[True]
+    assert "downloads/projects.xlsx" not in sites[True]
+    assert "downloads/spreadsheets/JCM_XA_AM001_ver01.0.xlsx" in sites[True], "not excluded"
+    assert sites[True] == sites[False]
 
 
 def test_a_failed_engine_leaves_no_copy_making_data_files(tmp_path):

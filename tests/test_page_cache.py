@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import _build_page as mkdocs_build_page
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -170,10 +171,35 @@ def _page_count(docs: Path) -> int:
     return len(list(docs.rglob("*.md")))
 
 
+def _engine_slowed(monkeypatch) -> None:
+    """The engine (this process) converts and renders each page a few milliseconds slower,
+    so that its copies surely take some pages, however busy the machine."""
+    import os
+    import time
+
+    import mkdocs.commands.build
+
+    from generator import page_cache
+
+    engine = os.getpid()
+
+    def slowed(real):
+        def slower(*args, **kwargs):
+            if os.getpid() == engine:
+                time.sleep(0.004)
+            return real(*args, **kwargs)
+
+        return slower
+
+    monkeypatch.setattr(page_cache, "convert_page", slowed(page_cache.convert_page))
+    monkeypatch.setattr(mkdocs.commands.build, "_build_page", slowed(mkdocs_build_page))
+
+
 def test_two_cores_build_the_site_one_core_builds(staged, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     _build_docs(staged, tmp_path / "plain")
     one = _build_docs(staged, tmp_path / "one", parallel=False)
+    _engine_slowed(monkeypatch)
     two = _build_docs(staged, tmp_path / "two", parallel=True, link_static=True)
     assert one.handed == 0
     assert one.nav_cache.hits > _page_count(staged) // 2, "record pages share their navigation"
@@ -409,6 +435,10 @@ def test_a_writing_copy_that_dies_midway_leaves_its_pages_to_the_engine(
         return real_build_page(*args, **kwargs)
 
     monkeypatch.setattr(page_cache, "_build_page", dies_on_its_fourth_page)
-    _build_docs(staged, tmp_path / "two", parallel=True)
+    _engine_slowed(monkeypatch)
+    two = _build_docs(staged, tmp_path / "two", parallel=True)
+    assert two.rendered_for_copy == 4, "the copy took four pages, the engine rendered them"
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     _build_docs(staged, tmp_path / "plain")
     assert digests(tmp_path / "plain") == digests(tmp_path / "two")
