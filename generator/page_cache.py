@@ -13,12 +13,14 @@ never kept, and a kept one is used only if every file it looked up still exists 
 address; anchor links are checked after every page as always, from the kept lists.
 
 The engine also works on two cores (mkdocs itself uses one). Once mkdocs knows every page, a
-forked copy of the engine converts every other page ahead of it and hands the conversions over,
-which the engine restores exactly as it restores kept ones; whatever the copy cannot give (a
-conversion that logged, a failure, a copy that died) the engine converts itself. Once every
-page is converted, a second copy renders every other page into the site with mkdocs' own page
-builder (and writes every other generated file) while the engine does the rest; if that copy
-does not end quietly, the engine does its share again itself. The same tests hold the two-core
+forked copy of the engine converts pages ahead of it (`_Claims`) and hands the conversions
+over, which the engine restores exactly as it restores kept ones; whatever the copy cannot give
+(a conversion that logged, a failure, a copy that died) the engine converts itself. Once every
+page is converted, a second copy writes the generated files, then renders pages into the site
+with mkdocs' own page builder from the last one down while the engine renders from the first
+one up, until they meet (`_Meeting`); if that copy does not end quietly, the engine renders
+every page it took again itself. Data files made by others (`generator.beside`) are known to
+the engine by path only. The same tests hold the two-core
 site to the one-core one, byte for byte. The generator's pages and files come in memory
 (`add_generated`), not through the docs folder; other static files of a staged docs folder are
 hard-linked into the site rather than copied. The generator's own pages are converted by
