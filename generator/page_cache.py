@@ -640,8 +640,8 @@ class PageCache(BasePlugin):
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         """Every page is converted: start the copy writing the static files and rendering
-        pages into the site (`_Writer`); the engine skips the pages it takes
-        (`on_page_context`)."""
+        pages into the site (`_Writer`); the engine gives the pages it takes the empty
+        template (`_skip_taken`)."""
         self._stop_helper()
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         share = self._can_share() and len(pages) >= 2 and self._nav is not None

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -226,9 +226,10 @@ def _engine(
     history: History | None,
     page_cache: Path | None,
     bundle: Path,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Run mkdocs in a child process (strict), with the build date taken from git; returns
-    how many pages it converted and reused when it has a page cache."""
+    how many pages it converted and reused when it has a page cache, and which of the files
+    made by others its settings leave out of the site (`not published`)."""
     env = dict(os.environ)
     stamp = int(history.data_date.timestamp()) if history and history.data_date else 0
     env["SOURCE_DATE_EPOCH"] = str(stamp)
