@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks.site_build import ChildPeaks
-from generator.publish import search_index
+from generator.publish.search import index as search_index
 
 CONFIG = """site_name: Floor
 site_url: ""

@@ -2,7 +2,13 @@
 
 Entries are looked up by a digest of the bytes they were derived from (and of the code that
 derived them), so a hit is the value a fresh computation would give: the cache can only make a
-run faster, never change a result, and deleting it (`rm -r .jcm-cache`) is always safe.
+run faster, never change a result, and deleting it is always safe.
+
+**Where:** in the user's cache folder (`~/.cache/jcm-registry/<repository>-<digest>` on Linux),
+one per repository, never in the checkout. **Why:** what a checkout holds arrives by pull
+request; a cache committed into it (`git add -f .jcm-cache`) could put forged values under the
+keys a build looks up. A `.jcm-cache` in the checkout (an older generator's place for it) is
+never read, and a tracked or linked one is named in a warning.
 
 **Why** SQLite: one file, atomic writes, safe when two runs share it (CI jobs, test workers).
 **Why** a restricted unpickler: the cache directory may travel between machines (a CI cache), so
@@ -14,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import pickle
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -24,7 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-DIRECTORY_NAME = ".jcm-cache"
+IN_CHECKOUT = ".jcm-cache"
+"""Where an older generator kept its cache, in the checkout: never read."""
 _CHUNK = 500
 _LIBRARIES = (
     "pydantic",
@@ -152,9 +161,6 @@ class Cache:
             return self._db
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# the generator's cache: safe to delete\n*\n")
             name = f"{code_version()[:20]}.sqlite3"
             self._prune(keep=name)
             db = _open(self.directory / name)
@@ -284,8 +290,76 @@ class NoCache(Cache):
         pass
 
 
+class CacheRefused(ValueError):
+    """A cache folder inside the checkout was asked for."""
+
+
+def user_cache_root() -> Path:
+    """The user's cache folder for the generator (`JCM_CACHE_HOME`, else the platform's)."""
+    if os.environ.get("JCM_CACHE_HOME"):
+        return Path(os.environ["JCM_CACHE_HOME"])
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "jcm-registry"
+
+
+def default_directory(root: Path) -> Path:
+    """The cache folder of the repository at `root`: named after it and a digest of its path,
+    so that two checkouts never share entries they did not both make."""
+    resolved = Path(root).resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
+    return user_cache_root() / f"{resolved.name or 'root'}-{digest}"
+
+
+def checkout_warning(root: Path) -> str | None:
+    """What to tell the user about a `.jcm-cache` in the checkout, if there is one: it is never
+    read; a tracked or linked one is named as a risk."""
+    path = Path(root) / IN_CHECKOUT
+    if not path.is_symlink() and not path.exists():
+        return None
+    if path.is_symlink():
+        why = "it is a symbolic link"
+    elif _tracked(root, IN_CHECKOUT):
+        why = "it is committed to the repository"
+    else:
+        return (
+            f"jcm: {path} is an older generator's cache and is no longer used "
+            f"(the cache is in {default_directory(root)}); delete it"
+        )
+    return (
+        f"jcm: {path} is not used: {why}, and a cache that arrives with the repository could "
+        f"hold forged values. The cache is kept in {default_directory(root)}. Remove it: "
+        f"git rm -r --cached {IN_CHECKOUT} (or rm {IN_CHECKOUT} for a link) and commit"
+    )
+
+
+def _tracked(root: Path, path: str) -> bool:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "--", path],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    return done.returncode == 0 and bool(done.stdout.strip())
+
+
 def open_cache(root: Path, directory: Path | None = None, enabled: bool = True) -> Cache:
-    """The cache for a registry root (`<root>/.jcm-cache` unless told otherwise)."""
-    if not enabled:
-        return NoCache()
-    return Cache(directory or Path(root) / DIRECTORY_NAME)
+    """The cache for a registry root (in the user's cache folder unless told otherwise; a
+    folder inside the checkout is refused)."""
+    chosen = Path(directory) if directory else default_directory(root)
+    inside = Path(root).resolve()
+    target = chosen.resolve()
+    if target == inside or inside in target.parents:
+        raise CacheRefused(
+            f"jcm: the cache folder {chosen} is inside the repository {inside}; the cache is "
+            "never kept in the checkout (what is there arrives by pull request). Leave "
+            "--cache-dir out, or name a folder outside the repository"
+        )
+    return Cache(chosen) if enabled else NoCache()

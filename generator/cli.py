@@ -105,8 +105,9 @@ def _cache_options(parser: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         default=None,
-        help="where to keep the cache of parsed files (default: <root>/.jcm-cache; "
-        "safe to delete at any time)",
+        help="where to keep the cache of parsed files and built pages (default: a folder of "
+        "the user's cache folder named after the repository, never inside it; safe to delete "
+        "at any time)",
     )
     parser.add_argument(
         "--no-cache",
@@ -116,10 +117,15 @@ def _cache_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cache(args: argparse.Namespace, root: Path) -> Cache:
+    """The cache the command asked for (a `CacheRefused` when it names a folder inside the
+    checkout); a `.jcm-cache` in the checkout is never read, and a warning says so."""
     import os
 
-    from generator.cache import open_cache
+    from generator.cache import checkout_warning, open_cache
 
+    warning = checkout_warning(root)
+    if warning:
+        print(warning, file=sys.stderr)
     off = getattr(args, "no_cache", False) or os.environ.get("JCM_NO_CACHE", "") not in ("", "0")
     directory = getattr(args, "cache_dir", None) or (
         Path(os.environ["JCM_CACHE_DIR"]) if os.environ.get("JCM_CACHE_DIR") else None
@@ -158,6 +164,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(finding.as_text())
         print(f"jcm: validation failed; the site in {out} was left as it was", file=sys.stderr)
         return 1
+    for note in result.notes:
+        print(f"jcm: note: {note}", file=sys.stderr)
     print(f"built {out}")
     return 0
 
@@ -493,10 +501,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading_main():
         signal.signal(signal.SIGTERM, _terminate)
     args = _parser().parse_args(argv)
+    from generator.cache import CacheRefused
+
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except CacheRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except Exception:  # a traceback is a generator bug, never a data problem
         traceback.print_exc()
         print(

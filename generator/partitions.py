@@ -29,8 +29,9 @@ from generator.history import Started, git_output, start_changes
 from generator.load.paths import classify, partition_of
 from generator.load.registry import Loaded, Record, load_registry
 from generator.load.tree import WorkingTree
-from generator.pipeline import Validation, paused_gc, validate_loaded
+from generator.pipeline import Validation, validate_loaded
 from generator.rules.ledger import serial_blocks
+from generator.util.timing import paused_gc
 
 CONTAINERS = frozenset({"data/countries", "data/decisions", "data/methodologies", "data/projects"})
 

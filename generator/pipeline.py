@@ -5,10 +5,7 @@ Each stage is a function of the previous stage's output; this module only string
 
 from __future__ import annotations
 
-import gc
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +20,7 @@ from generator.load.registry import Loaded, load_registry
 from generator.load.tree import SourceTree, WorkingTree
 from generator.rules import Outcome, run_rules
 from generator.state import State, fold
+from generator.util.timing import Clock, paused_gc
 
 if TYPE_CHECKING:
     from generator.partitions import Summary
@@ -40,26 +38,6 @@ class Validation:
     totals: Totals | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     coverage: list[Measure] = field(default_factory=list)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run a stage without the cyclic garbage collector.
-
-    **Why:** a registry is hundreds of thousands of small objects that all stay alive; the
-    collector would scan them again and again while they are built (a third of the load time
-    at 10,000 projects) and find nothing to free. What the stage leaves alive is then frozen
-    (moved out of the collector's sight) rather than scanned once more on the way out.
-    Reference counting still frees everything that is not in a cycle.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def validate_tree(
@@ -112,20 +90,6 @@ def validate_loaded(
     return validation
 
 
-class Clock:
-    """Laps of wall time into a dict (or nowhere): the benchmark's view of the stages."""
-
-    def __init__(self, timings: dict[str, float] | None) -> None:
-        self.timings = timings
-        self.last = time.perf_counter()
-
-    def lap(self, name: str | None = None) -> None:
-        now = time.perf_counter()
-        if self.timings is not None and name:
-            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
-        self.last = now
-
-
 def validate_root(
     root: Path, cache: Cache | None = None, timings: dict[str, float] | None = None
 ) -> Validation:
@@ -136,6 +100,8 @@ def validate_root(
 class Build:
     validation: Validation
     site: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    """What the publish stage says the operator should know (settings it could not apply)."""
 
 
 def build(
@@ -156,17 +122,16 @@ def build(
     history = read_history(root)
     config = site_config(root)
     with paused_gc():
-        rendered = render_site(validation, history, config, later=True)
+        rendered = render_site(validation, history, config)
     clock.lap("render")
-    site = build_site(
+    published = build_site(
         root,
         rendered.pages,
         rendered.files,
+        rendered.docs,
         out,
         history,
         validation.loaded.inputs,
         timings=timings,
-        page_cache=cache.directory if cache is not None and cache.enabled else None,
-        later=rendered.later,
     )
-    return Build(validation, site)
+    return Build(validation, published.site, published.notes)

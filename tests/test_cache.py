@@ -87,15 +87,6 @@ def test_positions_of_findings_come_from_the_cache_once_found(
     located = {f.path for f in warm.findings if f.line > 1 and f.path.endswith(".yaml")}
     assert located, "some findings point into YAML records"
     assert parses == [], "no file was parsed again for a position"
-    # a forked copy never uses its parent's connection to the cache
-    source = next(
-        r.source
-        for r in warm.loaded.all_records()
-        if r.path in located and isinstance(r.source, registry.LazySource)
-    )
-    source._where, source._pid = None, os.getpid() + 1
-    assert source.locate(("id",)) == real_parse(source.raw, source.path).locate(("id",))
-    assert parses == [source.path]
 
 
 def test_workbooks_come_from_the_cache_with_their_cells(faulty: Path, tmp_path: Path):
@@ -172,22 +163,134 @@ def test_another_code_version_starts_afresh(tmp_path: Path, monkeypatch):
     assert names == ["f" * 20 + ".sqlite3"], "the old version's cache was removed"
 
 
-def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch):
+def test_the_cache_lives_in_the_users_cache_folder_one_per_repository(tmp_path, monkeypatch):
     monkeypatch.delenv("JCM_NO_CACHE")
+    monkeypatch.setenv("JCM_CACHE_HOME", str(tmp_path / "home-cache"))
     root = tmp_path / "reg"
     shutil.copytree(FIXTURES / "example", root)
     assert main(["validate", "--root", str(root), "--no-cache"]) in (0, 1)
-    assert not (root / ".jcm-cache").exists()
+    assert not (tmp_path / "home-cache").exists()
     assert main(["validate", "--root", str(root)]) in (0, 1)
-    assert list((root / ".jcm-cache").glob("*.sqlite3"))
-    assert (root / ".jcm-cache/.gitignore").read_text().strip().endswith("*")
+    folder = cache_module.default_directory(root)
+    assert folder.parent == tmp_path / "home-cache" and folder.name.startswith("reg-")
+    assert list(folder.glob("*.sqlite3"))
+    assert not (root / ".jcm-cache").exists(), "nothing is written into the checkout"
+    other = tmp_path / "elsewhere" / "reg"
+    assert cache_module.default_directory(other) != folder, "another checkout, another cache"
     assert open_cache(root, enabled=False).get_many("load", ["x"]) == {}
+
+
+def test_a_cache_folder_inside_the_checkout_is_refused(tmp_path, capsys):
+    root = tmp_path / "reg"
+    shutil.copytree(FIXTURES / "example", root)
+    inside = root / "data" / "cache"
+    assert main(["validate", "--root", str(root), "--cache-dir", str(inside)]) == 2
+    assert "is inside the repository" in capsys.readouterr().err
+    assert not inside.exists()
+    with pytest.raises(cache_module.CacheRefused):
+        open_cache(root, root)
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def _forge(cache_dir: Path, root: Path) -> None:
+    """A cache made by a real run on `root`, then forged: every text of a parsed record that
+    names the rooftop project is replaced, under the same keys."""
+    cache = Cache(cache_dir)
+    validate_root(root, cache)
+    db = cache._connect()
+
+    def forged(value):
+        if isinstance(value, str) and "Rooftop" in value:
+            return "<script>alert('forged')</script> Forged title"
+        if isinstance(value, dict):
+            return {k: forged(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(forged(v) for v in value)
+        return value
+
+    rows = db.execute("SELECT key, value FROM entries WHERE ns = 'load'").fetchall()
+    for key, blob in rows:
+        db.execute(
+            "UPDATE entries SET value = ? WHERE ns = 'load' AND key = ?",
+            (pickle.dumps(forged(cache_module._loads(blob))), key),
+        )
+    cache.close()
+
+
+def test_a_committed_cache_with_forged_entries_changes_nothing_published(tmp_path, monkeypatch):
+    """A fresh clone with a `.jcm-cache` committed into it, holding forged values under the
+    keys the build looks up, publishes the site a clone without it publishes; the run says
+    the folder is not used."""
+    import hashlib
+    import subprocess
+
+    monkeypatch.setenv("JCM_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv("JCM_NO_CACHE")
+    origin = tmp_path / "origin"
+    shutil.copytree(FIXTURES / "example", origin)
+    _git(origin, "init", "-q")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "records")
+    clean = tmp_path / "clean"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clean)], check=True)
+    _forge(origin / cache_module.IN_CHECKOUT, origin)
+    _git(origin, "add", "-f", cache_module.IN_CHECKOUT)
+    _git(origin, "commit", "-qm", "a cache")
+    # the forgery is real: a build that read this cache would publish it
+    from generator.pipeline import build
+
+    shutil.rmtree(tmp_path / "home-cache", ignore_errors=True)
+    poisoned = build(origin, tmp_path / "poisoned", Cache(origin / cache_module.IN_CHECKOUT))
+    assert "Forged title" in (tmp_path / "poisoned/projects/XA001/index.html").read_text()
+    assert poisoned.site is not None
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", str(origin), str(fresh)], check=True)
+    assert (fresh / cache_module.IN_CHECKOUT).is_dir()
+
+    def site_of(root: Path, out: Path) -> dict[str, str]:
+        assert main(["build", "--root", str(root), "--out", str(out)]) == 0
+        return {
+            p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"
+        }
+
+    capsys_free = site_of(clean, tmp_path / "site-clean")
+    assert site_of(fresh, tmp_path / "site-fresh") == capsys_free
+    assert "Forged" not in (tmp_path / "site-fresh/projects/XA001/index.html").read_text()
+
+
+def test_a_committed_or_linked_cache_folder_is_named_and_never_read(tmp_path, capsys):
+    root = tmp_path / "reg"
+    shutil.copytree(FIXTURES / "example", root)
+    assert cache_module.checkout_warning(root) is None
+    (root / ".jcm-cache").mkdir()
+    assert "no longer used" in cache_module.checkout_warning(root)
+    (root / ".jcm-cache" / "x.sqlite3").write_text("x")
+    _git(root, "init", "-q")
+    _git(root, "add", "-f", ".jcm-cache")
+    assert "committed to the repository" in cache_module.checkout_warning(root)
+    shutil.rmtree(root / ".jcm-cache")
+    _git(root, "rm", "-q", "--cached", "-r", ".jcm-cache")
+    (root / ".jcm-cache").symlink_to(tmp_path)
+    assert "symbolic link" in cache_module.checkout_warning(root)
+    assert main(["validate", "--root", str(root), "--no-cache"]) in (0, 1)
+    assert "is not used: it is a symbolic link" in capsys.readouterr().err
 
 
 def test_processes_opening_a_new_cache_at_once_all_use_it(tmp_path: Path):
     """The site engine and its forked copy open the same cache at the same moment; SQLite may
     refuse one of them at once ("database is locked") while another switches it to WAL."""
-    import os
     import time
 
     codes = []

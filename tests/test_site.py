@@ -104,12 +104,13 @@ def test_the_same_commit_builds_the_same_bytes(example_site, tmp_path):
 
 
 def test_the_search_index_is_the_one_pagefind_makes_from_whole_pages(bundled_site, tmp_path):
-    """Pagefind starts at each page's searchable part (`publish.SEARCHED_PART`) to skip the
+    """Pagefind starts at each page's searchable part (`search.SEARCHED_PART`) to skip the
     theme's chrome; started at `<html>`, as by default, it must make the same index. It would
     not if a page put its title (first `h1`), metadata or filters outside that part."""
     import shutil
 
-    from generator.publish import SEARCH_FOLDER, search_index
+    from generator.publish.search import FOLDER as SEARCH_FOLDER
+    from generator.publish.search import index as search_index
 
     def index_from(root_selector: str) -> dict[str, str]:
         site = tmp_path / root_selector.strip("[]").replace(" ", "_")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -178,22 +177,20 @@ class LazySource:
     them mostly need them again on the next run (`remember_positions`).
     """
 
-    __slots__ = ("_cache", "_pid", "_where", "digest", "fresh", "path", "raw")
+    __slots__ = ("_cache", "_where", "digest", "fresh", "path", "raw")
 
     def __init__(self, raw: bytes, path: str, cache: Cache | None = None, digest: str = "") -> None:
         self.raw = raw
         self.path = path
         self.digest = digest
         self._cache = cache if digest else None
-        self._pid = os.getpid()
         self._where: tuple[dict, dict] | None = None
         self.fresh = False
         """Positions found by parsing in this run (not yet in the cache)."""
 
     def _positions(self) -> tuple[dict, dict]:
         if self._where is None:
-            # a forked copy does not use its parent's connection to the cache
-            cache = self._cache if os.getpid() == self._pid else None
+            cache = self._cache
             kept = cache.get(POSITIONS, _positions_key(self.digest)) if cache else None
             if isinstance(kept, tuple) and len(kept) == 2:
                 self._where = kept

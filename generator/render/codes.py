@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.findings import CatalogueEntry, catalogue
-from generator.render.templating import render_template
+from generator.render.markdown import render_template
 
 FAMILY_TITLES = {
     "files": "Files and paths",

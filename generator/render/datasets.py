@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.compute.totals import project_scope
 from generator.render import links
+from generator.render.page import url_of
 from generator.render.views import ITEM_TITLES, Views, version_label
 from generator.schema.base import shown_version
 
@@ -37,9 +38,7 @@ class Dataset:
 
 def page_url(page: str) -> str:
     """Docs path → the site-relative URL a directory-URL build serves it at."""
-    if page.endswith("index.md"):
-        return page[: -len("index.md")]
-    return page[: -len(".md")] + "/"
+    return url_of(page)
 
 
 def _s(values: list[Any]) -> str:

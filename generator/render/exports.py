@@ -6,7 +6,6 @@ All bytes are deterministic: rows in a fixed order, no timestamps, fixed zip dat
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import json
 from typing import Any
@@ -15,7 +14,6 @@ from openpyxl import Workbook
 
 from generator.render import safe
 from generator.render.datasets import Dataset, jsonable
-from generator.render.xlsx_rows import sheet_rows
 from generator.spreadsheet.writer import workbook_bytes
 
 
@@ -59,50 +57,16 @@ def to_csv(dataset: Dataset) -> bytes:
 
 
 def to_xlsx(dataset: Dataset) -> bytes:
-    """The table as a workbook of one sheet, as openpyxl's write-only mode writes it.
+    """The table as a workbook of one sheet, written by openpyxl's write-only mode.
 
-    Text is neutralised (`safe.cell`), so no cell starts with `=` and none is a formula. The
-    rows of plain values are written by `xlsx_rows` (the same bytes, ten times faster); the
-    workbook around them, and any table with other values, by openpyxl."""
-    names = [f.name for f in dataset.fields]
-    rows: list[list[Any]] = [names]
-    for row in dataset.rows:
-        values = []
-        for n in names:
-            value = row.get(n)
-            values.append(safe.cell(value) if isinstance(value, str) else value)
-        rows.append(values)
-    plain = sheet_rows(rows)
-    if plain is None:
-        return _openpyxl_xlsx(dataset.name, rows)
-    # openpyxl writes the frame from the header row and, if the table has dates, one date
-    # (which makes the date style); the rows written here then take the sheet's place
-    frame = rows[:1] + ([[datetime.date(2000, 1, 1)]] if plain.has_dates else [])
-    wb = _write_only(dataset.name, frame)
-    return workbook_bytes(wb, {SHEET: lambda xml: _with_rows(xml, plain.xml)})
-
-
-SHEET = "xl/worksheets/sheet1.xml"
-
-
-def _write_only(name: str, rows: list[list[Any]]) -> Workbook:
+    Text is neutralised (`safe.cell`), so no cell starts with `=` and none is a formula."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(name[:31])
-    for values in rows:
-        ws.append(values)
-    return wb
-
-
-def _openpyxl_xlsx(name: str, rows: list[list[Any]]) -> bytes:
-    return workbook_bytes(_write_only(name, rows))
-
-
-def _with_rows(sheet: bytes, rows: str) -> bytes:
-    """The sheet's XML with the rows between `<sheetData>` and `</sheetData>` replaced."""
-    start = sheet.index(b"<sheetData>") + len(b"<sheetData>")
-    end = sheet.rindex(b"</sheetData>")
-    # as openpyxl's writer encodes: a lone surrogate becomes a character reference
-    return sheet[:start] + rows.encode("utf-8", "xmlcharrefreplace") + sheet[end:]
+    ws = wb.create_sheet(dataset.name[:31])
+    names = [f.name for f in dataset.fields]
+    ws.append(names)
+    for row in dataset.rows:
+        ws.append([safe.cell(row.get(n)) for n in names])
+    return workbook_bytes(wb)
 
 
 def datapackage(datasets: list[Dataset], name: str, title: str) -> bytes:

@@ -1,14 +1,17 @@
-"""Where each page of the site lives (paths under the docs folder), and relative links.
+"""Where each page of the site lives, and the relative links between pages.
 
-Links between generated pages are written as relative `.md` paths, so that the site engine
-checks every one of them in its strict build (no broken internal link or anchor survives).
+Pages are named by their path under the docs folder (`projects/MN003.md`), as mkdocs names the
+hand-written ones, and served at directory addresses (`projects/MN003/`). Links are written as
+the relative addresses a browser follows, computed as mkdocs computes them for its own pages;
+the publish stage checks every one of them after the build (`generator.publish.linkcheck`).
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
+
+from generator.render.page import url_of
 
 
 def anchor(text: str) -> str:
@@ -46,51 +49,51 @@ def period_anchor(start: object, end: object) -> str:
     return f"period-{start}-{end}"
 
 
-def relative(target: str, base: str) -> str:
-    """`target` as seen from the folder `base`, both paths under the docs folder: what
-    `posixpath.relpath` gives, without its two lookups of the working folder per call.
-
-    **Why:** a registry of 10,000 projects makes about 300,000 links; `relpath` made
-    them a sixth of the time spent writing record pages."""
-    if not target or target.startswith("/") or base.startswith("/"):
-        return posixpath.relpath(target, base or ".")  # not a docs path: relpath's answer
-    return _relative(target, base) or posixpath.relpath(target, base or ".")
+def _parts(path: str) -> list[str]:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return parts
 
 
 @lru_cache(maxsize=1 << 16)
-def _relative(target: str, base: str) -> str | None:
-    """`relative` for paths inside the docs folder; None for one that leaves it (`..`)."""
-    to = [part for part in posixpath.normpath(target).split("/") if part != "."]
-    start = [part for part in posixpath.normpath(base or ".").split("/") if part != "."]
-    if ".." in to or ".." in start:
-        return None
+def relative_url(url: str, base: str) -> str:
+    """The address `url` as seen from the page at address `base` (both relative to the site's
+    root), as `mkdocs.utils.get_relative_url` gives it (a test holds the two equal)."""
+    head, _, last = base.rpartition("/")
+    if "." in last:
+        base = head
+    to, start = _parts(url), _parts(base)
     shared = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
             break
         shared += 1
-    return "/".join([".."] * (len(start) - shared) + to[shared:]) or "."
+    rel = "/".join([".."] * (len(start) - shared) + to[shared:]) or "."
+    return rel + "/" if url.endswith("/") else rel
 
 
 class Links:
-    """Relative links from one page to the others."""
+    """Relative links from one page to the others and to the site's files."""
 
     def __init__(self, here: str) -> None:
         self.here = here
-        self.base = posixpath.dirname(here)
+        self.base = url_of(here)
 
     def to(self, target: str, fragment: str = "") -> str:
-        rel = relative(target, self.base)
+        """A page (`….md`) or a file of the site (`downloads/projects.csv`), with an anchor."""
+        url = url_of(target) if target.endswith(".md") else target
+        rel = relative_url(url, self.base)
         return f"{rel}#{fragment}" if fragment else rel
 
     def static(self, path: str) -> str:
-        """A non-page file of the site (JSON, CSV, XLSX): relative to the page's URL.
-
-        With directory URLs a page `projects/MN003.md` is served at `projects/MN003/`, one
-        level deeper than its file.
-        """
-        depth = self.here.count("/") + (0 if self.here.endswith("index.md") else 1)
-        return "../" * depth + path
+        """A file of the site, by a path that climbs to the site's root first: what the
+        browser's scripts join other paths to (`static("")` is the root itself)."""
+        return "../" * self.base.count("/") + path
 
     def project(self, pid: str) -> str:
         return self.to(project(pid))

@@ -8,10 +8,11 @@ event handlers or `javascript:` addresses.
 
 from __future__ import annotations
 
-import html
-
 import markdown
 import nh3
+from markupsafe import Markup
+
+from generator.render.html import visible
 
 TAGS = {
     "p",
@@ -42,15 +43,11 @@ ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 SCHEMES = {"http", "https", "mailto"}
 
 
-def render_prose(text: str | None) -> str:
+def render_prose(text: str | None) -> Markup:
     """Markdown text of a record → sanitised HTML, wrapped for the page."""
     if not text:
-        return ""
-    from generator.render.markdown import _BIDI, _visible
-
-    converted = markdown.markdown(
-        _BIDI.sub(_visible, text), extensions=["tables"], output_format="html"
-    )
+        return Markup("")
+    converted = markdown.markdown(visible(text), extensions=["tables"], output_format="html")
     clean = nh3.clean(
         converted,
         tags=TAGS,
@@ -59,13 +56,4 @@ def render_prose(text: str | None) -> str:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
-    # Keep the block in one piece for the page's Markdown: no blank lines inside it, and no
-    # `{`…`}` that an extension could read as attributes.
-    clean = clean.replace("{", "&#123;").replace("}", "&#125;")
-    clean = "\n".join(line for line in clean.splitlines() if line.strip())
-    return f'<div class="jcm-prose" markdown="0">\n{clean}\n</div>'
-
-
-def attribute(value: object) -> str:
-    """A value placed inside an HTML attribute."""
-    return html.escape(str(value), quote=True)
+    return Markup(f'<div class="jcm-prose">\n{clean}\n</div>')

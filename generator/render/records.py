@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.load.paths import PLACES
-from generator.render.templating import render_template
+from generator.render.markdown import render_template
 from generator.render.views import WORDS_AS_WRITTEN
 from generator.schema import RECORD_MODELS
 from generator.schema.base import nested_models

@@ -1,28 +1,28 @@
-"""Render stage: the whole site as Markdown pages and data files (nothing is computed here).
+"""Render stage: the whole site as pages and data files (nothing is computed here).
 
-`render_site` returns two maps keyed by their path under the docs folder: the generated pages
-(Markdown, rendered from jinja2 templates) and the data files (JSON API, downloads, feeds,
-spreadsheets). The publish stage hands both to the site engine. A build asks for the data files
-no page is made from (the datasets, downloads, spreadsheets and feeds) as `DataFiles`, made
-later beside the engine (`generator.beside`).
+`render_site` returns the generated pages (`Page`: the HTML of each article, its title, its
+table of contents, rendered from jinja2 templates), the data files (JSON API, downloads, feeds,
+spreadsheets) and two reference pages written as Markdown for the site engine (the error codes
+and the record reference, documentation that hand-written pages link into). The publish stage
+fills each page into the theme's page shell and writes everything into the site.
 """
 
 from __future__ import annotations
 
 import gc
-import mmap
-import struct
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from generator.forked import Forked, can_fork
+from markupsafe import Markup
+
 from generator.history import History
-from generator.render import charts, exports, feeds, links, markdown, safe
+from generator.render import charts, exports, feeds, html, links, safe
 from generator.render.codes import render_codes_page
 from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
+from generator.render.page import Headings, Page
 from generator.render.records import render_records_page
 from generator.render.templating import environment
 from generator.render.views import (
@@ -37,145 +37,24 @@ from generator.schema.base import display_version
 
 @dataclass
 class Rendered:
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
-    later: DataFiles | None = None
-    """With `render_site(later=True)`: the data files, made when the publish stage asks."""
+    docs: dict[str, str] = field(default_factory=dict)
+    """Markdown pages for the site engine to build (the reference pages), by docs path."""
 
 
-@dataclass(frozen=True)
-class DataFiles:
-    """The data files (API datasets, downloads, spreadsheets, feeds): their paths now, their
-    bytes from `make()`. **Why** later: no page is made from them, so the publish stage can
-    have them made beside the site engine, on the core it leaves idle, while the render
-    stage makes only what the engine reads."""
-
-    paths: tuple[str, ...]
-    make: Callable[[], dict[str, bytes]]
-
-
-def render_site(
-    validation: Any,
-    history: History,
-    config: SiteConfig,
-    parallel: bool = True,
-    later: bool = False,
-) -> Rendered:
-    """Render every page and data file. With `parallel`, a forked copy makes the data files
-    (API, downloads, spreadsheets, feeds) while this process renders the other pages, then
-    each renders project pages until they meet (`_Meeting`); the result is the same, in the
-    same order (a test holds it). With `later`, the data files are left out of `files` and
-    given as `DataFiles` in `later` (the copy then renders project pages only)."""
+def render_site(validation: Any, history: History, config: SiteConfig) -> Rendered:
+    """Render every page and data file."""
     views = Views(validation, history, config)
     datasets = {d.name: d for d in all_datasets(views)}
-    order = sorted(views.registry.projects)
-    meeting = _Meeting(len(order)) if parallel and can_fork() else None
-
-    def data_files() -> dict[str, bytes]:
-        made = Rendered()
-        _data_files(made, views, datasets)
-        return made.files
-
-    def share() -> tuple[dict[str, bytes], Rendered]:
-        """The copy's share: the data files (unless later), then project pages from the last
-        one down."""
-        files, projects = ({} if later else data_files()), Rendered()
-        if meeting is not None:
-            _project_pages(projects, views, _taken(order, meeting.back))
-        return files, projects
-
-    copy = Forked(share) if meeting is not None else None
-    pages, mine = Rendered(), Rendered()
-    try:
-        left_out = frozenset(order) if meeting is not None else frozenset()
-        _record_pages(pages, views, set(_sheets(views)), left_out=left_out)
-        _index_pages(pages, views, datasets)
-        _special_pages(pages, views, datasets)
-        pages.pages["reference/codes.md"] = render_codes_page()
-        pages.pages["reference/records.md"] = render_records_page()
-        if meeting is not None:
-            _project_pages(mine, views, _taken(order, meeting.front))
-        made = copy.result() if copy is not None else None
-    except BaseException:  # an error or an interrupt here: no copy is left working
-        if copy is not None:
-            copy.cancel()
-        raise
-    finally:
-        if meeting is not None:
-            meeting.close()
-    if made is None:  # no copy, or it failed: the data files here
-        files, theirs = ({} if later else data_files()), Rendered()
-    else:
-        files, theirs = made
-    if meeting is not None:
-        _check_taken(theirs, order)
-        done = mine.pages.keys() | theirs.pages.keys()
-        # a project both passed over where they met (or the copy's, if it failed)
-        _project_pages(mine, views, [pid for pid in order if links.project(pid) not in done])
-        # the project pages take the places kept for them, in the order of one core
-        for part in (theirs, mine):
-            pages.pages.update(part.pages)
-            pages.files.update(part.files)
-    if later:
-        return Rendered(pages.pages, pages.files, _later_files(views, datasets, pages.files))
-    # the data files first, as when made in turn: a page's file of the same name replaces one
-    return Rendered(pages=pages.pages, files={**files, **pages.files})
-
-
-def _later_files(
-    views: Views, datasets: dict[str, Dataset], page_files: Collection[str]
-) -> DataFiles:
-    """The data files to make later: those of `_data_files`, less any a page's file of the
-    same path replaces (as in `render_site`)."""
-    paths = tuple(p for p in _data_file_paths(views, datasets) if p not in page_files)
-
-    def make() -> dict[str, bytes]:
-        made = Rendered()
-        _data_files(made, views, datasets)
-        if list(made.files) != list(_data_file_paths(views, datasets)):
-            raise RuntimeError("the data files made are not those named in _data_file_paths")
-        return {path: made.files[path] for path in paths}
-
-    return DataFiles(paths, make)
-
-
-class _Meeting:
-    """Two processes taking the items of one list, this one from the front and its forked
-    copy from the back, until they meet. Each writes only its own end, in memory both share
-    (anonymous `mmap`), without a lock: where they meet, both may take one item, or both
-    pass it over. **Why** no lock: a copy killed while holding one would leave this process
-    waiting for ever; the caller renders whatever neither took (at worst a page is rendered
-    twice, the same both times)."""
-
-    def __init__(self, count: int) -> None:
-        self._ends = mmap.mmap(-1, 16)
-        struct.pack_into("qq", self._ends, 0, 0, count)
-
-    def front(self) -> int | None:
-        i = struct.unpack_from("q", self._ends, 0)[0]
-        struct.pack_into("q", self._ends, 0, i + 1)
-        return i if i < struct.unpack_from("q", self._ends, 8)[0] else None
-
-    def back(self) -> int | None:
-        j = struct.unpack_from("q", self._ends, 8)[0] - 1
-        struct.pack_into("q", self._ends, 8, j)
-        return j if j >= struct.unpack_from("q", self._ends, 0)[0] else None
-
-    def close(self) -> None:
-        self._ends.close()
-
-
-def _taken(order: list[str], take: Callable[[], int | None]) -> Iterator[str]:
-    """The items of `order` that `take` gives, until it gives none."""
-    while (i := take()) is not None:
-        yield order[i]
-
-
-def _check_taken(theirs: Rendered, order: list[str]) -> None:
-    """The copy's pages are project pages, each with its API file, and nothing else."""
-    pids = [pid for pid in order if links.project(pid) in theirs.pages]
-    if len(pids) != len(theirs.pages) or list(theirs.files) != [_api_path(p) for p in pids[::-1]]:
-        raise RuntimeError("the forked copy rendered other pages than project pages")
+    out = Rendered()
+    _data_files(out, views, datasets)
+    _record_pages(out, views, set(_sheets(views)))
+    _index_pages(out, views, datasets)
+    _special_pages(out, views, datasets)
+    out.docs["reference/codes.md"] = render_codes_page()
+    out.docs["reference/records.md"] = render_records_page()
+    return out
 
 
 def _api_path(pid: str) -> str:
@@ -186,22 +65,42 @@ def _api_path(pid: str) -> str:
 # Templates
 
 
-def _render(name: str, here: str, views: Views, **context: Any) -> str:
-    env = environment()
-    template = env.get_template(name)
-    text = template.render(
-        L=links.Links(here),
-        V=views,
-        R=views.registry,
-        here=here,
-        api_path=context.pop("api_path", "data/index.md"),
-        **context,
+def _render(
+    template: str, here: str, views: Views, edit: str | None = None, **context: Any
+) -> Page:
+    """A page from its template. The template sets `title` and `description` (plain text) and
+    may set `hide` (the theme's parts the page hides); its headings make the table of
+    contents."""
+    headings = Headings()
+    module = (
+        environment()
+        .get_template(template)
+        .make_module(
+            {
+                "L": links.Links(here),
+                "V": views,
+                "R": views.registry,
+                "H": headings,
+                "here": here,
+                "api_path": context.pop("api_path", "data/index.md"),
+                **context,
+            }
+        )
     )
+    body = str(module)
     # A template's context and macros refer to each other; the build pauses the collector
     # (pipeline.paused_gc), so free what this page left behind: only objects made since the
     # last collection are scanned.
     gc.collect(0)
-    return markdown.fill_empty_cells(text)
+    return Page(
+        path=here,
+        title=str(module.title),
+        description=str(module.description),
+        body=body,
+        toc=headings.toc(),
+        hide=tuple(getattr(module, "hide", ())),
+        edit=edit,
+    )
 
 
 def _claimed_value(chain: Any, name: str) -> Any:
@@ -263,20 +162,12 @@ def paged(
     }
 
 
-def _project_pages(
-    out: Rendered, views: Views, pids: Iterable[str], left_out: Collection[str] = ()
-) -> None:
-    """The pages (and API files) of the projects `pids`, in that order. Those `left_out`
-    (rendered by a forked copy) get their places kept, empty, so that the pages come in the
-    same order either way."""
+def _project_pages(out: Rendered, views: Views, pids: Iterable[str]) -> None:
+    """The pages (and API files) of the projects `pids`, in that order."""
     reg, state, computed = views.registry, views.state, views.computed
     mechanisms = reg.mechanisms()
     programmes = reg.programmes()
     for pid in pids:
-        if pid in left_out:
-            out.pages[links.project(pid)] = ""
-            out.files[_api_path(pid)] = b""
-            continue
         record = reg.projects[pid]
         here = links.project(pid)
         p = record.model
@@ -286,9 +177,10 @@ def _project_pages(
             else None
         )
         out.pages[here] = _render(
-            "project.md.j2",
+            "project.html.j2",
             here,
             views,
+            edit=record.path,
             record=record,
             p=p,
             status=views.project_status(pid),
@@ -305,12 +197,10 @@ def _project_pages(
         out.files[_api_path(pid)] = exports.dumps(_project_api(views, pid))
 
 
-def _record_pages(
-    out: Rendered, views: Views, sheets: set[str], left_out: Collection[str] = ()
-) -> None:
-    """Every record's page; the projects `left_out` only have their places kept."""
+def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
+    """Every record's page, with its API file."""
     reg, state, computed = views.registry, views.state, views.computed
-    _project_pages(out, views, sorted(reg.projects), left_out)
+    _project_pages(out, views, sorted(reg.projects))
     scopes = {s.number: s.title for s in reg.scopes().values()}
     applied: dict[str, list[tuple[str, str]]] = {}  # methodology → (project, version applied)
     for pid, r in reg.projects.items():
@@ -365,9 +255,10 @@ def _record_pages(
             [("version", "Version"), ("status", "Status")],
         )
         out.pages[here] = _render(
-            "methodology.md.j2",
+            "methodology.html.j2",
             here,
             views,
+            edit=record.path,
             record=record,
             mm=record.model,
             status=views.methodology_status(mid),
@@ -401,9 +292,10 @@ def _record_pages(
         here = links.country(code)
         context = _country_context(views, code)
         out.pages[here] = _render(
-            "country.md.j2",
+            "country.html.j2",
             here,
             views,
+            edit=record.path,
             **context,
             **_country_lists(out, here, views, code, context),
             api_path=f"api/v1/countries/{code}.json",
@@ -435,9 +327,10 @@ def _record_pages(
                 if ver and reg.tpe_slug(ver.tpe) == slug:
                     work.append((pid, "verification", ver.report_date))
         out.pages[here] = _render(
-            "tpe.md.j2",
+            "tpe.html.j2",
             here,
             views,
+            edit=record.path,
             record=record,
             t_=record.model,
             designations=designations,
@@ -507,9 +400,10 @@ def _record_pages(
                 "as-published": "as published",
             }[adoption.how]
         out.pages[here] = _render(
-            "decision.md.j2",
+            "decision.html.j2",
             here,
             views,
+            edit=record.path,
             record=record,
             d=record.model,
             decision_name=views.decision_name(key),
@@ -562,22 +456,28 @@ def _scopes_words(scopes: Any) -> str:
     return "; ".join(parts)
 
 
-def _full_stop(sentence: str) -> str:
+def _full_stop(sentence: Markup) -> Markup:
     """A sentence ended by one full stop, also when a record's text already ends with one."""
-    return sentence if sentence.endswith(".") else sentence + "."
+    return sentence if sentence.endswith(".") else sentence + Markup(".")
 
 
-def _item_body(views: Views, item: Any, L: links.Links) -> str:
-    """An item's content as Markdown (every record value escaped)."""
-    t = markdown.text
+def _item_body(views: Views, item: Any, L: links.Links) -> Markup:
+    """An item's content as an HTML block (every record value escaped)."""
+    t = html.text
     reg = views.registry
 
-    def project(pid: str) -> str:
-        return f"[{pid}]({L.project(pid)})" if pid in reg.projects else t(pid)
+    def a(href: str, label: object) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(href, t(label))
 
-    def methodology(mid: str, version: str | None = None) -> str:
+    def project(pid: str) -> Markup:
+        return a(L.project(pid), pid) if pid in reg.projects else t(pid)
+
+    def methodology(mid: str, version: str | None = None) -> Markup:
         label = mid + (f" {display_version(version)}" if version else "")
-        return f"[{label}]({L.methodology(mid)})" if mid in reg.methodologies else t(label)
+        return a(L.methodology(mid), label) if mid in reg.methodologies else t(label)
+
+    def para(content: Markup) -> Markup:
+        return Markup("<p>{}</p>").format(content)
 
     kind = item.type
     if kind == "adopt_rule_document":
@@ -585,56 +485,72 @@ def _item_body(views: Views, item: Any, L: links.Links) -> str:
         title = docs[item.document].title if item.document in docs else item.document
         version = display_version(item.version) if item.version else "version not public"
         params = "; ".join(f"{k} = {format(v, 'f')}" for k, v in item.parameters.items())
-        return f"{t(title)}, {version}." + (f" Parameters: {t(params)}." if params else "")
+        extra = Markup(" Parameters: {}.").format(t(params)) if params else ""
+        return para(Markup("{}, {}.{}").format(t(title), version, extra))
     if kind in ("approve_methodology", "approve_methodology_with_revision"):
-        extra = f" (proposal {t(item.proposal)})" if item.proposal else ""
-        return f"{methodology(item.methodology, item.version)}{extra}."
+        extra = Markup(" (proposal {})").format(t(item.proposal)) if item.proposal else ""
+        return para(Markup("{}{}.").format(methodology(item.methodology, item.version), extra))
     if kind == "reject_methodology":
-        return f"{methodology(item.proposal)}."
+        return para(methodology(item.proposal) + Markup("."))
     if kind == "withdraw_methodology":
-        return f"{methodology(item.methodology, item.version)}."
+        return para(methodology(item.methodology, item.version) + Markup("."))
     if kind in ("designate_tpe", "suspend_tpe", "withdraw_tpe_designation"):
         tpe = reg.tpes.get(item.tpe)
-        name = f"[{t(tpe.model.legal_name)}]({L.tpe(item.tpe)})" if tpe else t(item.tpe)
-        number = f", {t(item.number)}" if getattr(item, "number", None) else ""
+        name = a(L.tpe(item.tpe), tpe.model.legal_name) if tpe else t(item.tpe)
+        number = Markup(", {}").format(item.number) if getattr(item, "number", None) else ""
         scopes = (
             _scopes_words(item.scopes) if kind == "designate_tpe" or item.scopes else "all scopes"
         )
         until = getattr(item, "valid_until", None) or getattr(item, "until", None)
-        return f"{name}{number}: {t(scopes)}" + (f", until {until}" if until else "") + "."
+        tail = Markup(", until {}").format(until) if until else ""
+        return para(Markup("{}{}: {}{}.").format(name, number, scopes, tail))
     if kind == "no_objection_pin":
-        target = f"[{item.pin}]({L.project(item.pin)})" if item.pin in reg.projects else item.pin
-        return _full_stop(f"{target}" + (f": {t(item.title)}" if item.title else ""))
+        target = a(L.project(item.pin), item.pin) if item.pin in reg.projects else t(item.pin)
+        title = Markup(": {}").format(t(item.title)) if item.title else ""
+        return para(_full_stop(target + title))
     if kind == "register_project":
         title = reg.projects[item.project].model.title if item.project in reg.projects else ""
-        return _full_stop(f"{project(item.project)}" + (f": {t(title)}" if title else ""))
+        tail = Markup(": {}").format(t(title)) if title else ""
+        return para(_full_stop(project(item.project) + tail))
     if kind == "notify_issuance":
-        who = project(item.project) + "".join(f", {project(o)}" for o in item.joint_with)
-        period = f", period {item.period.start} to {item.period.end}" if item.period else ""
-        quantity = f": {item.quantity:,} tCO2e" if item.quantity is not None else ""
-        lines = "".join(
-            f"\n    - {t(views.side_name(a.registry, item.project[:2]))}"
-            f"'s registry{', ' + t(a.account_holder) if a.account_holder else ''}: "
-            f"{a.quantity:,}"
-            for a in item.allocation
+        who = project(item.project) + Markup("").join(
+            Markup(", ") + project(o) for o in item.joint_with
         )
-        partial = (
-            "\n    - (only part of the allocation is public)"
-            if not item.allocation_complete
+        period = (
+            Markup(", period {} to {}").format(item.period.start, item.period.end)
+            if item.period
             else ""
         )
-        return f"- {who}{period}{quantity}{lines}{partial}"
+        quantity = (
+            Markup(": {} tCO2e").format(f"{item.quantity:,}") if item.quantity is not None else ""
+        )
+        lines = [
+            Markup("<li>{}'s registry{}: {}</li>").format(
+                t(views.side_name(line.registry, item.project[:2])),
+                Markup(", {}").format(t(line.account_holder)) if line.account_holder else "",
+                f"{line.quantity:,}",
+            )
+            for line in item.allocation
+        ]
+        if not item.allocation_complete:
+            lines.append(Markup("<li>(only part of the allocation is public)</li>"))
+        inner = Markup("\n<ul>\n{}\n</ul>\n").format(Markup("\n").join(lines)) if lines else ""
+        return Markup("<ul>\n<li>{}{}{}{}</li>\n</ul>").format(who, period, quantity, inner)
     if kind == "approve_post_registration_change":
-        return _full_stop(f"{project(item.project)}: {t(item.description)}")
+        return para(_full_stop(project(item.project) + Markup(": ") + t(item.description)))
     if kind == "renew_crediting_period":
         cp = item.crediting_period
-        return f"{project(item.project)}: {cp.start} to {cp.end}."
+        return para(Markup("{}: {} to {}.").format(project(item.project), cp.start, cp.end))
     if kind in ("withdraw_registration_request", "withdraw_project"):
-        return f"{project(item.project)}."
+        return para(project(item.project) + Markup("."))
     if kind == "withdraw_issuance_request":
-        period = f", period {item.period.start} to {item.period.end}" if item.period else ""
-        return f"{project(item.project)}{period}."
-    return t(item.text)
+        period = (
+            Markup(", period {} to {}").format(item.period.start, item.period.end)
+            if item.period
+            else ""
+        )
+        return para(project(item.project) + period + Markup("."))
+    return para(t(item.text))
 
 
 def _designations(views: Views, slug: str) -> list[dict[str, Any]]:
@@ -870,17 +786,6 @@ def _project_api(views: Views, pid: str) -> dict[str, Any]:
 # Data files
 
 
-def _data_file_paths(views: Views, datasets: dict[str, Dataset]) -> list[str]:
-    """The paths `_data_files` writes, in its order (`DataFiles.make` checks them)."""
-    paths = [
-        path
-        for name in datasets
-        for path in (f"api/v1/{name}.json", f"downloads/{name}.csv", f"downloads/{name}.xlsx")
-    ]
-    paths += ["downloads/datapackage.json", "api/v1/serials.json", *_sheets(views)]
-    return paths + [f"feeds/{name}.xml" for name in ("decisions", "registrations", "issuances")]
-
-
 def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
     for name, d in datasets.items():
         out.files[f"api/v1/{name}.json"] = exports.to_json(d)
@@ -1110,18 +1015,14 @@ def _index_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> N
             for c in spec["columns"]
         ]
         filters = [{"key": f[0], "label": f[1]} for f in spec["filters"]]
-        outro = (
-            f"Download: [CSV]({L.to(f'downloads/{name}.csv')}) · "
-            f"[XLSX]({L.to(f'downloads/{name}.xlsx')}) · "
-            f"[JSON]({L.to(f'api/v1/{name}.json')})"
-        )
         out.pages[here] = _render(
-            "index.md.j2",
+            "index.html.j2",
             here,
             views,
-            title=spec["title"],
-            description=spec["description"],
-            intro=markdown.text(spec["intro"]).replace("\\-", "-").replace("\\.", "."),
+            table=name,
+            page_title=spec["title"],
+            page_description=spec["description"],
+            intro=spec["intro"],
             source=L.static(f"api/v1/{name}.json"),
             base=L.static(""),
             csv=L.static(f"downloads/{name}.csv"),
@@ -1129,7 +1030,6 @@ def _index_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> N
             filters=filters,
             sort=spec["sort"],
             page_size=50,
-            outro=outro,
         )
 
 
@@ -1198,18 +1098,22 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     ]
     here = "index.md"
     out.pages[here] = _render(
-        "home.md.j2",
+        "home.html.j2",
         here,
         views,
         totals=totals,
         latest=latest,
         windows=windows,
         data_date=data_date,
-        chart_issued=charts.bar_chart(
-            "Credits issued per year, by registry", issued_series, " tCO2e", ordered=True
+        chart_issued=Markup(
+            charts.bar_chart(
+                "Credits issued per year, by registry", issued_series, " tCO2e", ordered=True
+            )
         ),
-        chart_status=charts.bar_chart("Projects by status (derived from decisions)", status_series),
-        chart_scope=charts.bar_chart("Projects by sectoral scope", scope_series),
+        chart_status=Markup(
+            charts.bar_chart("Projects by status (derived from decisions)", status_series)
+        ),
+        chart_scope=Markup(charts.bar_chart("Projects by sectoral scope", scope_series)),
     )
     here = "integrity/index.md"
     coverage = views.v.coverage
@@ -1243,7 +1147,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         else None
     )
     out.pages[here] = _render(
-        "integrity.md.j2",
+        "integrity.html.j2",
         here,
         views,
         rules=rules,
@@ -1268,7 +1172,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     ]
     blocks = sum(1 for r in d.rows if r["serial_start"] is not None)
     out.pages[here] = _render(
-        "issuances.md.j2",
+        "issuances.html.j2",
         here,
         views,
         source=L.static("api/v1/issuances.json"),
@@ -1291,7 +1195,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     )
     here = "public-inputs/index.md"
     out.pages[here] = _render(
-        "public_inputs.md.j2",
+        "public_inputs.html.j2",
         here,
         views,
         windows=windows,
@@ -1343,7 +1247,7 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         }
     )
     out.pages[here] = _render(
-        "changelog.md.j2",
+        "changelog.html.j2",
         here,
         views,
         max_commits=CHANGELOG_COMMITS,
@@ -1357,10 +1261,10 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
     )
     here = "data/index.md"
     out.pages[here] = _render(
-        "data.md.j2",
+        "data.html.j2",
         here,
         views,
         datasets=list(datasets.values()),
-        rule=markdown.text(safe.RULE),
+        rule=safe.RULE,
         example=min(reg.projects, default=None),
     )

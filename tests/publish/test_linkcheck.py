@@ -1,0 +1,36 @@
+"""Every internal link of a built site resolves to a file, and every anchor to an element."""
+
+from __future__ import annotations
+
+from generator.publish.linkcheck import check, resolve
+
+
+def test_links_resolve_as_a_browser_follows_them():
+    page = "projects/MN003/index.html"
+    assert resolve(page, "../../countries/MN/") == ("countries/MN/index.html", "")
+    assert resolve(page, "../../api/v1/x.json") == ("api/v1/x.json", "")
+    assert resolve(page, "#figures") == (page, "figures")
+    assert resolve(page, "?code=X#findings") == (page, "findings")
+    assert resolve(page, "../..") == ("index.html", "")
+    assert resolve(page, "../../a%20b.pdf") == ("a b.pdf", "")
+    assert resolve(page, "../../../../outside") == ("..", "")
+    assert resolve("404.html", "/jcm/assets/x.css", "/jcm/") == ("assets/x.css", "")
+    assert resolve("404.html", "/other/x.css", "/jcm/") == ("..", "")
+    for external in ("https://www.jcm.go.jp/", "mailto:a@b.org", "//cdn.example.org/x", ""):
+        assert resolve(page, external) is None
+
+
+def test_broken_links_and_anchors_are_found_and_good_ones_pass():
+    pages = {
+        "index.html": '<a href="about/">a</a> <a href="about/#team">t</a> <a href="#top">x</a>'
+        '<h1 id="top">T</h1> <a href="nope/">n</a> <a href="about/#gone">g</a>'
+        " <img src=\"logo.png\"> <a href='about'>folder</a>",
+        "about/index.html": '<h2 id="team">Team</h2><a name="old"></a><a href="../#top">up</a>'
+        '<a href="../index.html#old">no</a>',
+    }
+    broken = check(pages, [*pages, "logo.png"])
+    assert [(b.page, b.link, b.why) for b in broken] == [
+        ("index.html", "nope/", "no such file in the site"),
+        ("index.html", "about/#gone", "about/index.html has no anchor #gone"),
+        ("about/index.html", "../index.html#old", "index.html has no anchor #old"),
+    ]
