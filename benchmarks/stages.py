@@ -22,7 +22,8 @@ import yaml
 from generator.cache import Cache
 from generator.load.registry import load_registry
 from generator.load.tree import WorkingTree
-from generator.pipeline import paused_gc, validate_tree
+from generator.pipeline import validate_tree
+from generator.util.timing import paused_gc
 
 
 def peak_mib() -> float:

@@ -45,6 +45,9 @@ _LIBRARIES = (
     "mkdocs",
     "Markdown",
     "pymdown-extensions",
+    "Jinja2",
+    "MarkupSafe",
+    "nh3",
 )
 
 

@@ -102,6 +102,9 @@ class Build:
     site: Path | None = None
     notes: list[str] = field(default_factory=list)
     """What the publish stage says the operator should know (settings it could not apply)."""
+    made: int = 0
+    kept: int = 0
+    """Parts of the site made by this build, and kept from the previous one."""
 
 
 def build(
@@ -110,28 +113,29 @@ def build(
     """Validate, and only if nothing is an error, render and publish the site into `out`.
 
     `timings`, when given, receives the seconds each stage took (for the benchmark)."""
+    from generator.cache import code_version
     from generator.findings import has_errors
     from generator.history import read_history
     from generator.publish import build_site, site_config
-    from generator.render.site import render_site
+    from generator.render.site import plan_site
 
     validation = validate_root(root, cache, timings)
     if has_errors(validation.findings):
         return Build(validation)
     clock = Clock(timings)
     history = read_history(root)
-    config = site_config(root)
+    plan = plan_site(validation, history, site_config(root))
+    clock.lap("plan the site")
+    kept = cache is not None and cache.enabled
     with paused_gc():
-        rendered = render_site(validation, history, config)
-    clock.lap("render")
-    published = build_site(
-        root,
-        rendered.pages,
-        rendered.files,
-        rendered.docs,
-        out,
-        history,
-        validation.loaded.inputs,
-        timings=timings,
-    )
-    return Build(validation, published.site, published.notes)
+        published = build_site(
+            root,
+            plan,
+            out,
+            history,
+            validation.loaded.inputs,
+            timings=timings,
+            cache_dir=cache.directory if kept else None,
+            code=code_version(),
+        )
+    return Build(validation, published.site, published.notes, published.made, published.kept)

@@ -1,12 +1,18 @@
-"""Publish stage: rendered pages and files → a complete static site, swapped in whole or not at all.
+"""Publish stage: the render stage's plan → a complete static site, swapped in whole or not at all.
 
-In a staging folder beside the output: mkdocs-material builds the hand-written pages and one
-probe per place a generated page can take (`engine`, `shells`); every generated page is filled
-into its place's shell and written, with the data files; the sitemap is written, every internal
-link checked (`linkcheck`), the search index built (`search`) and a manifest of SHA-256 digests
-written; only then does the finished site replace the previous one. **Why**: a failed or
-interrupted build must leave the previous `site/` exactly as it was, and the same commit must
-build the same bytes.
+In a staging folder beside the output:
+1. the pages of the navigation are made; mkdocs-material builds the hand-written pages and one
+   probe per place a generated page can take (`engine`, `shells`);
+2. every other part of the site is made one at a time, or kept from the previous build when
+   its inputs did not change (`reuse`): each page filled into its place's shell and written;
+3. the search index is built (`search`) while the downloads are written and every internal
+   link and anchor is checked (`linkcheck`); the sitemap and a manifest of SHA-256 digests
+   are written;
+4. only then does the finished site replace the previous one.
+
+**Why**: a failed or interrupted build must leave the previous `site/` exactly as it was, and
+the same commit must build the same bytes (a rebuild that keeps parts gives the bytes a full
+build gives: tested).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,9 +30,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.history import History
-from generator.publish import engine, linkcheck, search, shells, sitemap
+from generator.publish import engine, linkcheck, reuse, search, shells, sitemap
 from generator.publish.swap import recover, remove_staging, swap_in
-from generator.render.page import Page, output_of, url_of
+from generator.render.page import output_of, url_of
+from generator.render.site import Part, Plan, Rendered
 from generator.render.views import SiteConfig
 from generator.util.timing import Clock
 
@@ -42,6 +49,9 @@ class Published:
     site: Path
     notes: list[str] = field(default_factory=list)
     """What the operator should know: settings that reach the hand-written pages only."""
+    made: int = 0
+    kept: int = 0
+    """Parts made by this build, and parts kept from the previous one."""
 
 
 def site_project(root: Path) -> Path:
@@ -73,23 +83,25 @@ def site_config(root: Path) -> SiteConfig:
 
 def build_site(
     root: Path,
-    pages: Mapping[str, Page],
-    files: Mapping[str, bytes],
-    docs: Mapping[str, str],
+    plan: Plan,
     out: Path,
     history: History | None = None,
     inputs: Mapping[str, str] | None = None,
     timings: dict[str, float] | None = None,
+    cache_dir: Path | None = None,
+    code: str = "",
 ) -> Published:
-    """Build the site of `pages` (generated, by docs path), `files` (data files, by site path)
-    and `docs` (Markdown for the engine, by docs path) with the hand-written content, into
-    `out`. `timings`, when given, receives the seconds each step took (for the benchmark)."""
+    """Build the site of `plan` with the hand-written content into `out`.
+
+    `cache_dir`, a cache folder, keeps what this build wrote, so that the next build into `out`
+    keeps the parts whose inputs did not change (`code`, the generator's version, is one of
+    them); `timings`, when given, receives the seconds each step took (for the benchmark)."""
     clock = Clock(timings)
     project = site_project(root)
-    config_site = site_config(root)
     recover(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jcm-build-", dir=out.parent))
+    indexer: search.Indexer | None = None
     try:
         site = staging / "site"
         (staging / "docs").mkdir()
@@ -98,67 +110,69 @@ def build_site(
         except engine.EngineError as exc:
             raise PublishError(str(exc)) from None
         in_nav = engine.nav_pages(config)
-        places = {path: shells.place_of(page, path in in_nav) for path, page in pages.items()}
-        _stage_docs(project / "content", staging / "docs", docs, places, pages)
-        clock.lap("write the engine's pages")
+        nav = [(part, part.make()) for part in plan.nav]
+        clock.lap("render the navigation's pages")
+        places = _places(nav, plan.record_pages, in_nav)
+        _stage_docs(project / "content", staging / "docs", plan.docs, places)
         epoch = int(history.data_date.timestamp()) if history and history.data_date else 0
         try:
             warnings = engine.build(config, epoch)
         except engine.EngineError as exc:
             raise PublishError(str(exc)) from None
+        shell_of = _shells(site, places)
+        for own in ("sitemap.xml", "sitemap.xml.gz"):  # mkdocs' lists its pages only
+            (site / own).unlink(missing_ok=True)
+        engine_files = _site_files(site)
         clock.lap("site engine (hand-written pages and probes)")
-        probes = {place.probe for place in places.values()}
-        shell_of = _shells(site, probes, places)
-        written = _site_files(site)
-        digests = {path: _sha256(site / path) for path in written}
-        clash = sorted(
-            {output_of(p) for p in pages if output_of(p) in digests} | (files.keys() & digests)
+        served_at = (urlsplit(config.site_url or "/").path or "/").rstrip("/") + "/"
+        writer = _Writer(
+            site,
+            out,
+            shell_of,
+            in_nav,
+            site_config(root),
+            engine_files,
+            reuse.load(cache_dir, out),
+            code if cache_dir is not None else None,
+            served_at,
         )
-        if clash:
-            raise PublishError(
-                "generated pages or files would replace hand-written ones: " + ", ".join(clash)
-            )
-        site_shell = shells.Site(config_site.repository, config_site.branch)
-        texts: dict[str, str] = {}
-        for path, page in pages.items():
-            try:
-                texts[output_of(path)] = shells.fill(shell_of[places[path].probe], page, site_shell)
-            except shells.ShellError as exc:
-                raise PublishError(str(exc)) from None
-        for path, text in texts.items():
-            digests[path] = _write(site / path, text.encode("utf-8"))
-        for path, data in files.items():
-            digests[path] = _write(site / path, data)
-        clock.lap("fill and write generated pages and files")
-        page_urls = [url_of(p) for p in pages] + [
-            path[: -len("index.html")] for path in written if path.endswith("/index.html")
+        for part, made in nav:
+            writer.write(part, made)
+        for part in plan.records:
+            writer.keep_or_make(part)
+        clock.lap("render, fill and write the record pages")
+        indexer = search.Indexer(site)
+        for part in plan.data:
+            writer.keep_or_make(part)
+        clock.lap("data files (while the search index is built)")
+        page_urls = [url_of(p) for p in writer.pages] + [
+            path.removesuffix("index.html") for path in engine_files if path.endswith("index.html")
         ]
-        if "index.html" in written:
-            page_urls.append("")
-        xml = sitemap.sitemap(page_urls, config.site_url or "", history and history.data_date)
-        digests["sitemap.xml"] = _write(site / "sitemap.xml", xml)
-        digests["sitemap.xml.gz"] = _write(
-            site / "sitemap.xml.gz", sitemap.gzipped(xml, history and history.data_date)
-        )
-        hand = {p: (site / p).read_text("utf-8") for p in written if p.endswith(".html")}
-        served_at = urlsplit(config.site_url or "/").path or "/"
-        broken = linkcheck.check({**hand, **texts}, digests, served_at.rstrip("/") + "/")
+        day = history.data_date if history else None
+        xml = sitemap.sitemap(page_urls, config.site_url or "", day)
+        writer.put("sitemap.xml", xml)
+        writer.put("sitemap.xml.gz", sitemap.gzipped(xml))
+        broken = writer.broken_links()
         if broken:
             shown = "\n".join(str(b) for b in broken[:50])
             more = f"\n… and {len(broken) - 50} more" if len(broken) > 50 else ""
             raise PublishError(f"{len(broken)} internal link(s) do not resolve:\n{shown}{more}")
         clock.lap("sitemap and link check")
         try:
-            search.index(site)
+            indexer.wait()
         except search.SearchError as exc:
             raise PublishError(str(exc)) from None
-        clock.lap("search index")
+        clock.lap("search index (what is left of it)")
+        digests = writer.digests()
         for path in _site_files(site, SEARCH_FOLDER):
             digests[path] = _sha256(site / path)
         _manifest(site, history, inputs or {}, digests)
         swap_in(site, out)
+        reuse.save(cache_dir, out, writer.record)
         clock.lap("manifest and swap")
     finally:
+        if indexer is not None:
+            indexer.stop()
         remove_staging(staging)
     notes = [f"mkdocs: {w}" for w in warnings]
     plugins = engine.page_plugins(config)
@@ -166,18 +180,184 @@ def build_site(
         notes.append(
             "mkdocs plugins that act on pages ("
             + ", ".join(plugins)
-            + f") were applied to the hand-written pages only, not to the {len(pages)} "
+            + f") were applied to the hand-written pages only, not to the {len(writer.pages)} "
             "generated pages"
         )
-    return Published(out, notes)
+    return Published(out, notes, writer.made, writer.kept)
+
+
+def _places(
+    nav: list[tuple[Part, Rendered]], record_pages: Iterable[str], in_nav: set[str]
+) -> dict[str, shells.Place]:
+    """Every place a generated page may take, by probe: a navigation page's own, and each
+    record section's at each depth, with a table of contents and without (a record page's
+    headings are known only once it is made)."""
+    places: dict[str, shells.Place] = {}
+    for _part, made in nav:
+        for path, page in made.pages.items():
+            place = shells.place_of(page, path in in_nav)
+            places[place.probe] = place
+    for path in record_pages:
+        for has_toc in (True, False):
+            place = shells.place_for(path, (), has_toc, path in in_nav)
+            if place.own and place.probe in places:
+                continue
+            places.setdefault(place.probe, place)
+    return places
+
+
+class _Writer:
+    """Writes the parts of the site into the staging folder, made or kept from the previous
+    build, and keeps what the link check, the manifest and the next build need."""
+
+    def __init__(
+        self,
+        site: Path,
+        out: Path,
+        shell_of: dict[str, shells.Shell],
+        in_nav: set[str],
+        config: SiteConfig,
+        engine_files: list[str],
+        before: reuse.SiteRecord | None,
+        code: str | None,
+        served_at: str,
+    ) -> None:
+        self.site = site
+        self.out = out
+        self.shell_of = shell_of
+        self.in_nav = in_nav
+        self.site_shell = shells.Site(config.repository, config.branch)
+        self.before = before
+        self.code = code
+        """The generator's version, part of every key; None: no key (nothing is kept)."""
+        self.record = reuse.SiteRecord(engine_files=engine_files)
+        self.engine = set(engine_files)
+        self.extra: dict[str, str] = {}
+        self.pages: list[str] = []
+        self.kept_pages: list[str] = []
+        self.made = 0
+        self.kept = 0
+        self.links = linkcheck.Links(served_at)
+        self.shell_ids = {
+            probe: linkcheck.ids_of("".join(shell.pieces)) for probe, shell in shell_of.items()
+        }
+
+    def _key(self, part: Part) -> str | None:
+        if part.inputs is None or self.code is None:
+            return None
+        digest = hashlib.sha256(f"{self.code}\0{part.name}\0".encode())
+        digest.update(part.inputs())
+        return digest.hexdigest()
+
+    def keep_or_make(self, part: Part) -> None:
+        key = self._key(part)
+        if key is not None and self._keep(part.name, key):
+            return
+        self.write(part, part.make(), key)
+
+    def _keep(self, name: str, key: str) -> bool:
+        """Link the part's files of the previous build into the site, if its key, its shells
+        and its files are as they were."""
+        if self.before is None:
+            return False
+        old_key, files = self.before.parts.get(name, ("", {}))
+        if old_key != key or not files:
+            return False
+        for path, written in files.items():
+            if written.page is not None:
+                shell = self.shell_of.get(written.probe or "")
+                if shell is None or shell.digest != written.shell:
+                    return False
+                if (written.probe == written.page) != (written.page in self.in_nav):
+                    return False
+            if not written.still_there(self.out / path):
+                return False
+        for path, written in files.items():
+            target = self.site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.out / path, target)
+            except OSError:
+                shutil.copy2(self.out / path, target)
+            if written.page is not None:
+                self.pages.append(written.page)
+                self.kept_pages.append(path)
+        self.record.parts[name] = (key, files)
+        self.kept += 1
+        return True
+
+    def write(self, part: Part, made: Rendered, key: str | None = None) -> None:
+        files: dict[str, reuse.Written] = {}
+        for path, page in made.pages.items():
+            place = shells.place_of(page, path in self.in_nav)
+            shell = self.shell_of[place.probe]
+            try:
+                text = shells.fill(shell, page, self.site_shell)
+            except shells.ShellError as exc:
+                raise PublishError(str(exc)) from None
+            target = output_of(path)
+            written = self._put(target, text.encode("utf-8"))
+            written.page, written.probe, written.shell = path, place.probe, shell.digest
+            written.ids = sorted(self.shell_ids[place.probe] | linkcheck.ids_of(page.body))
+            files[target] = written
+            self.links.add(target, linkcheck.links_of(page.body))
+            self.pages.append(path)
+        for path, data in made.files.items():
+            files[path] = self._put(path, data)
+        self.record.parts[part.name] = (key or "", files)
+        self.made += 1
+
+    def _put(self, path: str, data: bytes) -> reuse.Written:
+        if path in self.engine:
+            raise PublishError(f"generated pages or files would replace hand-written ones: {path}")
+        target = self.site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:  # a path written twice is a generator bug
+            handle.write(data)
+        stat = os.stat(target)
+        digest = hashlib.sha256(data).hexdigest()
+        return reuse.Written(digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def put(self, path: str, data: bytes) -> None:
+        """A file of the site that is written on every build (the sitemap)."""
+        self.extra[path] = self._put(path, data).digest
+
+    def digests(self) -> dict[str, str]:
+        found = {p: _sha256(self.site / p) for p in self.record.engine_files}
+        for _key, files in self.record.parts.values():
+            found.update({path: written.digest for path, written in files.items()})
+        return found | self.extra
+
+    def broken_links(self) -> list[linkcheck.Broken]:
+        """The links of the hand-written pages, of each shell (once, from its probe's place),
+        of the articles made by this build and, when a file or an anchor of the previous site
+        is gone, of the pages kept from it."""
+        present = set(self.extra) | self.engine
+        ids: dict[str, set[str]] = {}
+        for _key, files in self.record.parts.values():
+            present.update(files)
+            ids.update({path: set(w.ids) for path, w in files.items() if w.page})
+        for path in self.engine:
+            if path.endswith(".html"):
+                text = (self.site / path).read_text("utf-8")
+                ids[path] = linkcheck.ids_of(text)
+                self.links.add(path, linkcheck.links_of(text))
+        for probe, shell in self.shell_of.items():
+            page = output_of(probe)
+            present.add(page)
+            ids.setdefault(page, set()).update(self.shell_ids[probe])
+            self.links.add(page, linkcheck.links_of("".join(shell.pieces)))
+        if self.before is not None:
+            now = present | {f"{path}#{i}" for path, found in ids.items() for i in found}
+            if self.before.targets() - now:  # something kept pages may link to is gone
+                for path in self.kept_pages:
+                    text = (self.site / path).read_text("utf-8")
+                    self.links.add(path, linkcheck.links_of(text))
+        return self.links.broken(present, ids)
 
 
 def _stage_docs(
-    content: Path,
-    docs: Path,
-    engine_pages: Mapping[str, str],
-    places: Mapping[str, shells.Place],
-    pages: Mapping[str, Page],
+    content: Path, docs: Path, engine_pages: Mapping[str, str], places: dict[str, shells.Place]
 ) -> None:
     """The engine's docs folder: the hand-written content, the reference pages written as
     Markdown, and a probe for each place."""
@@ -185,8 +365,8 @@ def _stage_docs(
         shutil.copytree(content, docs, dirs_exist_ok=True)
     for path, text in engine_pages.items():
         _write_new(docs, path, text, "a generated reference page")
-    for place in sorted(set(places.values()), key=lambda p: p.probe):
-        _write_new(docs, place.probe, shells.probe_markdown(place), f"the probe of {place.probe}")
+    for probe, place in sorted(places.items()):
+        _write_new(docs, probe, shells.probe_markdown(place), f"the probe of {probe}")
 
 
 def _write_new(docs: Path, path: str, text: str, what: str) -> None:
@@ -197,27 +377,21 @@ def _write_new(docs: Path, path: str, text: str, what: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-def _shells(
-    site: Path, probes: set[str], places: Mapping[str, shells.Place]
-) -> dict[str, shells.Shell]:
-    """Each probe's page, split into its shell; its own folder is then removed from the site
-    (a probe of a page in the navigation is replaced by that page)."""
-    by_probe = {place.probe: place for place in places.values()}
+def _shells(site: Path, places: dict[str, shells.Place]) -> dict[str, shells.Shell]:
+    """Each probe's page, split into its shell; the probe is then removed from the site (a
+    probe of a page in the navigation is replaced by that page)."""
     out = {}
-    for probe in sorted(probes):
+    for probe, place in sorted(places.items()):
         page = site / output_of(probe)
         try:
-            out[probe] = shells.split(page.read_text("utf-8"), by_probe[probe], url_of(probe))
+            out[probe] = shells.split(page.read_text("utf-8"), place, url_of(probe))
         except shells.ShellError as exc:
             raise PublishError(f"{output_of(probe)}: {exc}") from None
-        if by_probe[probe].own:
-            page.unlink()  # the generated page takes its place
-        else:
-            shutil.rmtree(page.parent)
-            folder = page.parent.parent
-            while folder.name == shells.MARK and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
+        page.unlink()
+        folder = page.parent
+        while folder != site and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
     return out
 
 
@@ -229,12 +403,6 @@ def _site_files(site: Path, only: str | None = None) -> list[str]:
         for name in names:
             found.append(Path(folder, name).relative_to(site).as_posix())
     return sorted(found)
-
-
-def _write(path: Path, data: bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
 
 
 def _sha256(path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
@@ -71,37 +71,43 @@ def resolve(page: str, link: str, root: str = "/") -> tuple[str, str] | None:
     return target, fragment
 
 
-def check(
-    pages: Mapping[str, str],
-    files: Iterable[str],
-    root: str = "/",
-    ids: Mapping[str, set[str]] | None = None,
-) -> list[Broken]:
-    """The broken links of `pages` (HTML by site path), in a site holding `files` and served
-    at the path `root` of its server.
+class Links:
+    """The internal links of a site, gathered page by page as it is written, then checked once
+    every file is there: each target and anchor once, however many pages link to it."""
 
-    `ids`, when given, are the anchors of each page (else read from its text)."""
-    present = set(files)
-    folders = {posixpath.dirname(f) for f in present}
-    anchors = dict(ids) if ids is not None else {}
-    broken: list[Broken] = []
-    for page, text in pages.items():
-        for link in dict.fromkeys(links_of(text)):
-            found = resolve(page, link, root)
-            if found is None:
-                continue
-            target, fragment = found
+    def __init__(self, root: str = "/") -> None:
+        self.root = root
+        self.wanted: dict[tuple[str, str], tuple[str, str]] = {}
+        """(file, anchor) → the first (page, link) that leads there."""
+
+    def add(self, page: str, links: Iterable[str]) -> None:
+        for link in links:
+            found = resolve(page, link, self.root)
+            if found is not None and found not in self.wanted:
+                self.wanted[found] = (page, link)
+
+    def broken(self, files: Collection[str], ids: Mapping[str, Collection[str]]) -> list[Broken]:
+        """The links that lead to no file of `files`, or to no anchor of the page (`ids`)."""
+        present = set(files)
+        folders = {posixpath.dirname(f) for f in present}
+        found: list[Broken] = []
+        for (target, fragment), (page, link) in self.wanted.items():
             if target not in present:
                 if target in folders and target + "/index.html" in present:
                     target += "/index.html"
                 else:
-                    broken.append(Broken(page, link, "no such file in the site"))
+                    found.append(Broken(page, link, "no such file in the site"))
                     continue
-            if fragment and target.endswith(".html"):
-                known = anchors.get(target)
-                if known is None:
-                    text_of = pages.get(target)
-                    known = anchors[target] = ids_of(text_of) if text_of is not None else set()
-                if unquote(fragment) not in known:
-                    broken.append(Broken(page, link, f"{target} has no anchor #{fragment}"))
-    return broken
+            anchored = fragment and target.endswith(".html")
+            if anchored and unquote(fragment) not in ids.get(target, ()):
+                found.append(Broken(page, link, f"{target} has no anchor #{fragment}"))
+        return sorted(found, key=lambda b: (b.page, b.link))
+
+
+def check(pages: Mapping[str, str], files: Iterable[str], root: str = "/") -> list[Broken]:
+    """The broken links of `pages` (HTML by site path), in a site holding `files` and served
+    at the path `root` of its server."""
+    links = Links(root)
+    for page, text in pages.items():
+        links.add(page, links_of(text))
+    return links.broken(set(files), {page: ids_of(text) for page, text in pages.items()})

@@ -27,25 +27,57 @@ def index(site: Path, root_selector: str = SEARCHED_PART) -> None:
     `<title>` (its title is the first `h1`, inside the part) and `data-pagefind-meta` or
     `-filter` outside the part (the site has none)."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--output-subdir",
-            FOLDER,
-            "--root-selector",
-            root_selector,
-            "--include-characters",
-            "_-",
-            "--exclude-selectors",
-            ".headerlink",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+        _command(site, root_selector), capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise SearchError("the search indexer failed:\n" + done.stderr[-4000:])
+
+
+def _command(site: Path, root_selector: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        FOLDER,
+        "--root-selector",
+        root_selector,
+        "--include-characters",
+        "_-",
+        "--exclude-selectors",
+        ".headerlink",
+        "--quiet",
+    ]
+
+
+class Indexer:
+    """Pagefind indexing the site in its own process while this one goes on (it reads only the
+    site's pages, which are all written when it starts). **Why:** the indexer and the writing
+    of the downloads each leave a core idle; side by side they take the time of the longer."""
+
+    def __init__(self, site: Path) -> None:
+        self._process: subprocess.Popen[str] | None = subprocess.Popen(
+            _command(site, SEARCHED_PART),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait(self) -> None:
+        """Wait for the index; a failure of the indexer is a `SearchError`."""
+        if self._process is None:
+            return
+        _out, err = self._process.communicate()
+        code = self._process.returncode
+        self._process = None
+        if code != 0:
+            raise SearchError("the search indexer failed:\n" + (err or "")[-4000:])
+
+    def stop(self) -> None:
+        """End the indexer if it still runs (the build is leaving on an error)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.communicate()
+            self._process = None

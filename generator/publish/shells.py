@@ -21,6 +21,7 @@ unnoticed. The table of contents is the one piece the generator writes in the th
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
@@ -60,17 +61,23 @@ class Place:
 
 
 def place_of(page: Page, in_nav: bool) -> Place:
-    has_toc = bool(page.toc and page.toc[0].children)
+    """The place of a rendered page."""
+    return place_for(page.path, page.hide, bool(page.toc and page.toc[0].children), in_nav)
+
+
+def place_for(path: str, hide: tuple[str, ...], has_toc: bool, in_nav: bool) -> Place:
+    """The place of the page at `path` that hides `hide` and has a table of contents or not:
+    its own path for a page of the navigation, else its section's probe at its depth."""
     if in_nav:
-        return Place(page.path, page.hide, has_toc, own=True)
-    folders = page.url.rstrip("/").split("/")
+        return Place(path, hide, has_toc, own=True)
+    folders = url_of(path).rstrip("/").split("/")
     section = folders[0] if len(folders) > 1 else ""
     depth = len(folders)
-    hidden = "-".join(page.hide)
+    hidden = "-".join(hide)
     name = MARK + (f"-{hidden}" if hidden else "") + ("" if has_toc else "-flat")
     parts = [section] if section else []
     parts += [MARK] * (depth - len(parts) - 1) + [name]
-    return Place("/".join(parts) + ".md", page.hide, has_toc, own=False)
+    return Place("/".join(parts) + ".md", hide, has_toc, own=False)
 
 
 def probe_markdown(place: Place) -> str:
@@ -99,6 +106,8 @@ class Shell:
     """`pieces[i]` is followed by the value of `slots[i]`; the last piece ends the page."""
     actions: tuple[tuple[str, ...], tuple[str, ...]] | None
     toc: TocMarkup | None
+    digest: str = ""
+    """The probe page's SHA-256: a page filled into a shell of another digest is another page."""
 
     def fill(self, values: dict[str, str]) -> str:
         out = []
@@ -157,7 +166,8 @@ def split(html: str, place: Place, url: str) -> Shell:
             )
     if "content" not in slots:
         raise ShellError("the probe has no place for the article (site_overrides/main.html)")
-    return Shell(tuple(pieces), tuple(slots), actions, toc)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return Shell(tuple(pieces), tuple(slots), actions, toc, digest)
 
 
 def _toc_markup(html: str) -> TocMarkup:

@@ -27,10 +27,9 @@ def sitemap(urls: Iterable[str], site_url: str, day: datetime | None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def gzipped(data: bytes, day: datetime | None) -> bytes:
-    """`data` gzipped with a fixed time and no file name (the same bytes for the same data)."""
+def gzipped(data: bytes) -> bytes:
+    """`data` gzipped with no time and no file name (the same bytes for the same data)."""
     buffer = io.BytesIO()
-    mtime = int(day.timestamp()) if day else 0
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=mtime, filename="") as out:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as out:
         out.write(data)
     return buffer.getvalue()

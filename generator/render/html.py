@@ -9,6 +9,7 @@ nothing for a missing value. Jinja2 never sees record text as a template.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable
 
 from markupsafe import Markup, escape
 
@@ -115,3 +116,39 @@ def _subscripted(match: re.Match[str]) -> str:
     name, sub, index = match.groups()
     subs = [s for s in (sub, "i" if index else None) if s]
     return f"{name}<sub>{','.join(subs)}</sub>" if subs else name
+
+
+_RIGHT = ' style="text-align: right;"'
+
+
+def td(content: object, right: bool = False) -> Markup:
+    """A table cell; an empty one shows "—" (not recorded): a value a record leaves out is
+    absent, and an empty cell reads as a rendering fault."""
+    if isinstance(content, Markup):
+        shown = content if content.strip() else "—"
+    elif content is None:
+        shown = "—"
+    else:
+        raw = str(content)
+        shown = escape(visible(raw)) if raw.strip() else "—"
+    return Markup(f"<td{_RIGHT if right else ''}>{shown}</td>")
+
+
+def thead(labels: Iterable[object], right: Container[int] = ()) -> Markup:
+    """A table's head row: `labels` are the column titles, `right` the indexes of the
+    right-aligned columns."""
+    cells = "".join(
+        f"<th{_RIGHT if n in right else ''}>{text(label)}</th>\n" for n, label in enumerate(labels)
+    )
+    return Markup(f"<thead>\n<tr>\n{cells}</tr>\n</thead>")
+
+
+def field_row(label: object, value: object) -> Markup:
+    """A row of a record's field table: the field's name and its value."""
+    return Markup(f"<tr>\n<td>{text(label)}</td>\n{td(value)}\n</tr>")
+
+
+def badge(label: object) -> Markup:
+    """A derived status, shown as a badge (styled by its slug)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(label).lower()).strip("-") or "x"
+    return Markup(f'<span class="jcm-status jcm-status--{slug}">{text(label)}</span>')

@@ -77,18 +77,16 @@ class Headings:
         self.flat: list[tuple[int, str, str]] = []
         self._ids: set[str] = set()
 
-    def __call__(
-        self, level: int, title: object, anchor: str | None = None, attributes: str = ""
-    ) -> Markup:
+    def __call__(self, level: int, title: object, anchor: str | None = None) -> Markup:
         shown = title if isinstance(title, Markup) else escape(visible(str(title)))
-        plain = Markup(_TAG.sub("", str(shown)))
-        anchor = self._unique(anchor or slugify(plain.unescape(), "-") or "_")
-        self.flat.append((level, anchor, str(plain)))
-        extra = Markup(" ") + Markup(attributes) if attributes else Markup("")
+        plain = _TAG.sub("", shown) if "<" in shown else str(shown)
+        anchor = self._unique(anchor or slugify(Markup(plain).unescape(), "-") or "_")
+        self.flat.append((level, anchor, plain))
+        at = escape(anchor)
         return Markup(
-            '<h{0} id="{1}"{2}>{3}<a class="headerlink" href="#{1}" title="Permanent link">'
-            "&para;</a></h{0}>"
-        ).format(level, anchor, extra, shown)
+            f'<h{level} id="{at}">{shown}<a class="headerlink" href="#{at}" '
+            f'title="Permanent link">&para;</a></h{level}>'
+        )
 
     def _unique(self, anchor: str) -> str:
         """An anchor not used before on the page (`x`, then `x_1`, `x_2`, …), as the

@@ -10,10 +10,11 @@ fills each page into the theme's page shell and writes everything into the site.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -22,6 +23,7 @@ from generator.history import History
 from generator.render import charts, exports, feeds, html, links, safe
 from generator.render.codes import render_codes_page
 from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
+from generator.render.inputs import Inputs
 from generator.render.page import Headings, Page
 from generator.render.records import render_records_page
 from generator.render.templating import environment
@@ -39,22 +41,138 @@ from generator.schema.base import display_version
 class Rendered:
     pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of the site, made when the publish stage asks (`make`): a record's page with
+    its data files, an index page, a download. `inputs`, when it has them, gives what the piece
+    is made from (`generator.render.inputs`): the same inputs make the same piece, so a rebuild
+    may keep the piece of the previous build. A piece without them is made on every build."""
+
+    name: str
+    make: Callable[[], Rendered]
+    inputs: Callable[[], bytes] | None = None
+
+
+@dataclass
+class Plan:
+    """The site to render, in the order the publish stage wants it."""
+
+    nav: list[Part]
+    """The pages of the navigation: made first (each one's shell is made from its page)."""
+    records: list[Part]
+    """One part per record page (project, methodology, country, TPE, decision)."""
+    data: list[Part]
+    """The downloads, spreadsheets and feeds: no page is made from them."""
+    record_pages: list[str]
+    """The paths of the record pages (each kind's shells are planned from them)."""
     docs: dict[str, str] = field(default_factory=dict)
     """Markdown pages for the site engine to build (the reference pages), by docs path."""
 
+    def parts(self) -> list[Part]:
+        return [*self.nav, *self.records, *self.data]
+
+
+def plan_site(validation: Any, history: History, config: SiteConfig) -> Plan:
+    """The parts of the site; nothing is rendered until a part is made."""
+    views = Views(validation, history, config)
+    reg = views.registry
+    datasets = {d.name: d for d in all_datasets(views)}
+    sheets = _sheets(views)
+    inputs = Inputs(views)
+    applied = _applied(views)
+    records: list[Part] = []
+    for pid in sorted(reg.projects):
+        records.append(
+            Part(
+                f"project:{pid}",
+                partial(_project_page, views, pid),
+                partial(inputs.project, pid),
+            )
+        )
+    for mid in sorted(reg.methodologies):
+        records.append(
+            Part(
+                f"methodology:{mid}",
+                partial(_methodology_page, views, mid, set(sheets), applied.get(mid, [])),
+                partial(inputs.methodology, mid, set(sheets)),
+            )
+        )
+    for code in sorted(reg.countries):
+        records.append(Part(f"country:{code}", partial(_country_page, views, code)))
+    for slug in sorted(reg.tpes):
+        records.append(
+            Part(f"tpe:{slug}", partial(_tpe_page, views, slug), partial(inputs.tpe, slug))
+        )
+    for key in sorted(reg.decisions):
+        records.append(
+            Part(
+                f"decision:{key}",
+                partial(_decision_page, views, key),
+                partial(inputs.decision, key),
+            )
+        )
+    record_pages = [
+        *(links.project(p) for p in sorted(reg.projects)),
+        *(links.methodology(m) for m in sorted(reg.methodologies)),
+        *(links.country(c) for c in sorted(reg.countries)),
+        *(links.tpe(t) for t in sorted(reg.tpes)),
+        *(links.decision(k) for k in sorted(reg.decisions)),
+    ]
+    every_page = {*record_pages, *(spec["here"] for spec in INDEXES.values())}
+    nav = [Part(f"index:{name}", partial(_index_page, views, name)) for name in INDEXES]
+    nav += [
+        Part("home", partial(_home_page, views, datasets)),
+        Part("integrity", partial(_integrity_page, views)),
+        Part("issuances", partial(_issuances_page, views, datasets)),
+        Part("public-inputs", partial(_public_inputs_page, views, datasets)),
+        Part("changelog", partial(_changelog_page, views, every_page)),
+        Part("data", partial(_data_page, views, datasets)),
+    ]
+    data = [
+        Part(f"dataset:{name}", partial(_dataset_files, d), partial(exports.to_json, d))
+        for name, d in datasets.items()
+    ]
+    data.append(Part("catalogue", partial(_catalogue_files, datasets)))
+    data += [
+        Part(
+            f"spreadsheet:{path}",
+            partial(_spreadsheet_file, path, mid, compiled),
+            partial(inputs.spreadsheet, mid),
+        )
+        for path, (mid, compiled) in sheets.items()
+    ]
+    data.append(Part("feeds", partial(_feed_files, views)))
+    docs = {
+        "reference/codes.md": render_codes_page(),
+        "reference/records.md": render_records_page(),
+    }
+    return Plan(nav, records, data, record_pages, docs)
+
 
 def render_site(validation: Any, history: History, config: SiteConfig) -> Rendered:
-    """Render every page and data file."""
-    views = Views(validation, history, config)
-    datasets = {d.name: d for d in all_datasets(views)}
+    """Every page and data file of the site, made at once (for tests and tools; a build makes
+    them one part at a time)."""
     out = Rendered()
-    _data_files(out, views, datasets)
-    _record_pages(out, views, set(_sheets(views)))
-    _index_pages(out, views, datasets)
-    _special_pages(out, views, datasets)
-    out.docs["reference/codes.md"] = render_codes_page()
-    out.docs["reference/records.md"] = render_records_page()
+    for part in plan_site(validation, history, config).parts():
+        made = part.make()
+        out.pages.update(made.pages)
+        out.files.update(made.files)
     return out
+
+
+def _record_api(key: str, here: str, record: Any, derived: dict[str, Any]) -> bytes:
+    """A record's API file: what its file says (`typed`) and what the generator derived."""
+    return exports.dumps(
+        {
+            "id": key,
+            "page": page_url(here),
+            "file": record.path,
+            "typed": record.model.model_dump(mode="json", exclude_defaults=True),
+            "derived": derived,
+        }
+    )
 
 
 def _api_path(pid: str) -> str:
@@ -162,270 +280,289 @@ def paged(
     }
 
 
-def _project_pages(out: Rendered, views: Views, pids: Iterable[str]) -> None:
-    """The pages (and API files) of the projects `pids`, in that order."""
+def _project_page(views: Views, pid: str) -> Rendered:
+    """A project's page and its API file."""
+    out = Rendered()
     reg, state, computed = views.registry, views.state, views.computed
-    mechanisms = reg.mechanisms()
+    record = reg.projects[pid]
+    here = links.project(pid)
+    p = record.model
     programmes = reg.programmes()
-    for pid in pids:
-        record = reg.projects[pid]
-        here = links.project(pid)
-        p = record.model
-        programme = (
-            programmes.get(p.contribution_from_japan.programme or "")
-            if p.contribution_from_japan
-            else None
-        )
-        out.pages[here] = _render(
-            "project.html.j2",
-            here,
-            views,
-            edit=record.path,
-            record=record,
-            p=p,
-            status=views.project_status(pid),
-            history=state.projects[pid],
-            figures=computed.projects[pid],
-            timeline=views.project_timeline(pid),
-            programme=programme,
-            mechanisms=mechanisms,
-            issuance_records=[*reg.issuances.get(pid, []), *reg.monitoring.get(pid, [])],
-            anchor=lambda c: links.period_anchor(c.period.start, c.period.end),
-            claimed_value=_claimed_value,
-            api_path=_api_path(pid),
-        )
-        out.files[_api_path(pid)] = exports.dumps(_project_api(views, pid))
+    programme = (
+        programmes.get(p.contribution_from_japan.programme or "")
+        if p.contribution_from_japan
+        else None
+    )
+    out.pages[here] = _render(
+        "project.html.j2",
+        here,
+        views,
+        edit=record.path,
+        record=record,
+        p=p,
+        status=views.project_status(pid),
+        history=state.projects[pid],
+        figures=computed.projects[pid],
+        timeline=views.project_timeline(pid),
+        programme=programme,
+        mechanisms=reg.mechanisms(),
+        issuance_records=[*reg.issuances.get(pid, []), *reg.monitoring.get(pid, [])],
+        anchor=lambda c: links.period_anchor(c.period.start, c.period.end),
+        claimed_value=_claimed_value,
+        api_path=_api_path(pid),
+    )
+    out.files[_api_path(pid)] = _project_api(views, pid)
+    return out
 
 
-def _record_pages(out: Rendered, views: Views, sheets: set[str]) -> None:
-    """Every record's page, with its API file."""
-    reg, state, computed = views.registry, views.state, views.computed
-    _project_pages(out, views, sorted(reg.projects))
-    scopes = {s.number: s.title for s in reg.scopes().values()}
-    applied: dict[str, list[tuple[str, str]]] = {}  # methodology → (project, version applied)
-    for pid, r in reg.projects.items():
+def _applied(views: Views) -> dict[str, list[tuple[str, str]]]:
+    """Methodology → (project, version applied), every project that applies it."""
+    applied: dict[str, list[tuple[str, str]]] = {}
+    for pid, r in views.registry.projects.items():
         for a in r.model.methodologies:
             applied.setdefault(a.methodology.split("@")[0], []).append((pid, a.methodology))
-    for mid, record in sorted(reg.methodologies.items()):
-        here = links.methodology(mid)
-        versions = []
-        for index, version in enumerate(record.model.versions):
-            key = f"{mid}@{version.version}" if version.version else None
-            history = state.versions.get(key) if key else None
-            compiled = computed.versions.get(key) if key else None
-            sheet = f"downloads/spreadsheets/JCM_{mid}_ver{version.version}.xlsx"
-            has_sheet = sheet in sheets
-            versions.append(
+    return applied
+
+
+def _methodology_page(
+    views: Views, mid: str, sheets: Collection[str], applied: list[tuple[str, str]]
+) -> Rendered:
+    """A methodology's page, its API file and its paged list of projects."""
+    out = Rendered()
+    reg, state, computed = views.registry, views.state, views.computed
+    record = reg.methodologies[mid]
+    here = links.methodology(mid)
+    versions = []
+    for index, version in enumerate(record.model.versions):
+        key = f"{mid}@{version.version}" if version.version else None
+        history = state.versions.get(key) if key else None
+        compiled = computed.versions.get(key) if key else None
+        sheet = f"downloads/spreadsheets/JCM_{mid}_ver{version.version}.xlsx"
+        versions.append(
+            {
+                "index": index,
+                "model": version,
+                "label": version_label(version.version),
+                "anchor": links.anchor(f"version-{version.version or 'proposal'}"),
+                "status": views.version_status(key) if key else "proposed",
+                "approved": history.approved if history else None,
+                "superseded": history.superseded if history else None,
+                "withdrawn": history.withdrawn if history else None,
+                "recomputable": bool(compiled and compiled.recomputable),
+                "why_not": compiled.why_not() if compiled else "the version is a proposal",
+                "spreadsheet": sheet if sheet in sheets else None,
+                "spreadsheet_name": f"JCM_{mid}_ver{version.version}",
+            }
+        )
+    projects = sorted(applied)
+    projects_paged = paged(
+        out,
+        here,
+        f"methodologies/{mid}/projects",
+        [
+            {
+                "id": pid,
+                "href": page_url(links.project(pid)),
+                "version": version_label(ref.split("@")[1]),
+                "status": views.project_status(pid),
+                "title": reg.projects[pid].model.title,
+            }
+            for pid, ref in projects
+        ],
+        [
+            ("id", "Project", "link"),
+            ("version", "Version"),
+            ("status", "Status"),
+            ("title", "Title"),
+        ],
+        [("version", "Version"), ("status", "Status")],
+    )
+    out.pages[here] = _render(
+        "methodology.html.j2",
+        here,
+        views,
+        edit=record.path,
+        record=record,
+        mm=record.model,
+        status=views.methodology_status(mid),
+        versions=versions,
+        projects=projects,
+        projects_paged=projects_paged,
+        scopes={s.number: s.title for s in reg.scopes().values()},
+        api_path=f"api/v1/methodologies/{mid}.json",
+    )
+    out.files[f"api/v1/methodologies/{mid}.json"] = _record_api(
+        mid,
+        here,
+        record,
+        {
+            "status": views.methodology_status(mid),
+            "versions": [
                 {
-                    "index": index,
-                    "model": version,
-                    "label": version_label(version.version),
-                    "anchor": links.anchor(f"version-{version.version or 'proposal'}"),
-                    "status": views.version_status(key) if key else "proposed",
-                    "approved": history.approved if history else None,
-                    "superseded": history.superseded if history else None,
-                    "withdrawn": history.withdrawn if history else None,
-                    "recomputable": bool(compiled and compiled.recomputable),
-                    "why_not": compiled.why_not() if compiled else "the version is a proposal",
-                    "spreadsheet": sheet if has_sheet else None,
-                    "spreadsheet_name": f"JCM_{mid}_ver{version.version}",
+                    "version": v["model"].version,
+                    "status": v["status"],
+                    "approved_by": v["approved"].ref if v["approved"] else None,
+                    "recomputable": v["recomputable"],
                 }
-            )
-        projects = sorted(applied.get(mid, ()))
-        projects_paged = paged(
+                for v in versions
+            ],
+        },
+    )
+    return out
+
+
+def _country_page(views: Views, code: str) -> Rendered:
+    """A partner country's page, its API file and its paged lists."""
+    out = Rendered()
+    record = views.registry.countries[code]
+    here = links.country(code)
+    context = _country_context(views, code)
+    out.pages[here] = _render(
+        "country.html.j2",
+        here,
+        views,
+        edit=record.path,
+        **context,
+        **_country_lists(out, here, views, code, context),
+        api_path=f"api/v1/countries/{code}.json",
+    )
+    out.files[f"api/v1/countries/{code}.json"] = _record_api(
+        code,
+        here,
+        record,
+        {
+            "registered_projects": views.v.totals.registered_by_country.get(code, 0),
+            "rule_parameters": {
+                n: {"value": format(p.value, "f"), "basis": p.basis, "origin": p.origin}
+                for n, p in _parameters_now(views, code)
+            },
+        },
+    )
+    return out
+
+
+def _tpe_work(views: Views, slug: str) -> list[tuple[str, str, Any]]:
+    """What a TPE did, as the records say: (project, validation or verification, date)."""
+    reg = views.registry
+    work = []
+    for pid, project in sorted(reg.projects.items()):
+        if project.model.validation and reg.tpe_slug(project.model.validation.tpe) == slug:
+            work.append((pid, "validation", project.model.validation.report_date))
+        for report in reg.monitoring.get(pid, []):
+            ver = report.model.verification
+            if ver and reg.tpe_slug(ver.tpe) == slug:
+                work.append((pid, "verification", ver.report_date))
+    return work
+
+
+def _tpe_page(views: Views, slug: str) -> Rendered:
+    """A third-party entity's page, its API file and its paged lists."""
+    out = Rendered()
+    record = views.registry.tpes[slug]
+    here = links.tpe(slug)
+    designations = _designations(views, slug)
+    work = _tpe_work(views, slug)
+    out.pages[here] = _render(
+        "tpe.html.j2",
+        here,
+        views,
+        edit=record.path,
+        record=record,
+        t_=record.model,
+        designations=designations,
+        designations_paged=paged(
             out,
             here,
-            f"methodologies/{mid}/projects",
+            f"tpes/{slug}/designations",
+            [
+                {
+                    **d,
+                    "country_name": views.country_name(d["country"]),
+                    "href": page_url(links.country(d["country"])),
+                    "until": f"{d['end'] or ''}{' (' + d['status'] + ')' if d['status'] else ''}",
+                    "source": d["ref"] or d["origin"],
+                }
+                for d in designations
+            ],
+            [
+                ("country_name", "Country", "link"),
+                ("number", "Number"),
+                ("function", "Function"),
+                ("scopes", "Sectoral scopes"),
+                ("start", "From"),
+                ("until", "Until"),
+                ("source", "Source"),
+            ],
+            [("country_name", "Country"), ("function", "Function")],
+        ),
+        work=work,
+        work_paged=paged(
+            out,
+            here,
+            f"tpes/{slug}/projects",
             [
                 {
                     "id": pid,
                     "href": page_url(links.project(pid)),
-                    "version": version_label(ref.split("@")[1]),
-                    "status": views.project_status(pid),
-                    "title": reg.projects[pid].model.title,
+                    "function": function,
+                    "date": day,
                 }
-                for pid, ref in projects
+                for pid, function, day in work
             ],
-            [
-                ("id", "Project", "link"),
-                ("version", "Version"),
-                ("status", "Status"),
-                ("title", "Title"),
-            ],
-            [("version", "Version"), ("status", "Status")],
-        )
-        out.pages[here] = _render(
-            "methodology.html.j2",
-            here,
-            views,
-            edit=record.path,
-            record=record,
-            mm=record.model,
-            status=views.methodology_status(mid),
-            versions=versions,
-            projects=projects,
-            projects_paged=projects_paged,
-            scopes=scopes,
-            api_path=f"api/v1/methodologies/{mid}.json",
-        )
-        out.files[f"api/v1/methodologies/{mid}.json"] = exports.dumps(
-            {
-                "id": mid,
-                "page": page_url(here),
-                "file": record.path,
-                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
-                "derived": {
-                    "status": views.methodology_status(mid),
-                    "versions": [
-                        {
-                            "version": v["model"].version,
-                            "status": v["status"],
-                            "approved_by": v["approved"].ref if v["approved"] else None,
-                            "recomputable": v["recomputable"],
-                        }
-                        for v in versions
-                    ],
-                },
-            }
-        )
-    for code, record in sorted(reg.countries.items()):
-        here = links.country(code)
-        context = _country_context(views, code)
-        out.pages[here] = _render(
-            "country.html.j2",
-            here,
-            views,
-            edit=record.path,
-            **context,
-            **_country_lists(out, here, views, code, context),
-            api_path=f"api/v1/countries/{code}.json",
-        )
-        out.files[f"api/v1/countries/{code}.json"] = exports.dumps(
-            {
-                "id": code,
-                "page": page_url(here),
-                "file": record.path,
-                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
-                "derived": {
-                    "registered_projects": views.v.totals.registered_by_country.get(code, 0),
-                    "rule_parameters": {
-                        n: {"value": format(p.value, "f"), "basis": p.basis, "origin": p.origin}
-                        for n, p in _parameters_now(views, code)
-                    },
-                },
-            }
-        )
-    for slug, record in sorted(reg.tpes.items()):
-        here = links.tpe(slug)
-        designations = _designations(views, slug)
-        work = []
-        for pid, project in sorted(reg.projects.items()):
-            if project.model.validation and reg.tpe_slug(project.model.validation.tpe) == slug:
-                work.append((pid, "validation", project.model.validation.report_date))
-            for report in reg.monitoring.get(pid, []):
-                ver = report.model.verification
-                if ver and reg.tpe_slug(ver.tpe) == slug:
-                    work.append((pid, "verification", ver.report_date))
-        out.pages[here] = _render(
-            "tpe.html.j2",
-            here,
-            views,
-            edit=record.path,
-            record=record,
-            t_=record.model,
-            designations=designations,
-            designations_paged=paged(
-                out,
-                here,
-                f"tpes/{slug}/designations",
-                [
-                    {
-                        **d,
-                        "country_name": views.country_name(d["country"]),
-                        "href": page_url(links.country(d["country"])),
-                        "until": f"{d['end'] or ''}{' (' + d['status'] + ')' if d['status'] else ''}",
-                        "source": d["ref"] or d["origin"],
-                    }
-                    for d in designations
-                ],
-                [
-                    ("country_name", "Country", "link"),
-                    ("number", "Number"),
-                    ("function", "Function"),
-                    ("scopes", "Sectoral scopes"),
-                    ("start", "From"),
-                    ("until", "Until"),
-                    ("source", "Source"),
-                ],
-                [("country_name", "Country"), ("function", "Function")],
-            ),
-            work=work,
-            work_paged=paged(
-                out,
-                here,
-                f"tpes/{slug}/projects",
-                [
-                    {
-                        "id": pid,
-                        "href": page_url(links.project(pid)),
-                        "function": function,
-                        "date": day,
-                    }
-                    for pid, function, day in work
-                ],
-                [("id", "Project", "link"), ("function", "Function"), ("date", "Date")],
-                [("function", "Function")],
-            ),
-            api_path=f"api/v1/tpes/{slug}.json",
-        )
-        out.files[f"api/v1/tpes/{slug}.json"] = exports.dumps(
-            {
-                "id": slug,
-                "page": page_url(here),
-                "file": record.path,
-                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
-                "derived": {
-                    "designations": [{k: jsonable(v) for k, v in d.items()} for d in designations]
-                },
-            }
-        )
-    for key, record in sorted(reg.decisions.items()):
-        here = links.decision(key)
-        adoption = state.adoptions.get(key)
-        words = None
-        if adoption is not None and adoption.adopted:
-            words = {
-                "co-chairs": "no negative assertion within the window and both co-chairs affirmed",
-                "all-members": "all members affirmed",
-                "as-published": "as published",
-            }[adoption.how]
-        out.pages[here] = _render(
-            "decision.html.j2",
-            here,
-            views,
-            edit=record.path,
-            record=record,
-            d=record.model,
-            decision_name=views.decision_name(key),
-            form=_form_words(record.model),
-            effective=state.effective.get(key),
-            adoption=words,
-            item_title=_item_title,
-            item_body=lambda it, L: _item_body(views, it, L),
-            api_path=f"api/v1/decisions/{key}.json",
-        )
-        out.files[f"api/v1/decisions/{key}.json"] = exports.dumps(
-            {
-                "id": key,
-                "page": page_url(here),
-                "file": record.path,
-                "typed": record.model.model_dump(mode="json", exclude_defaults=True),
-                "derived": {
-                    "effective": jsonable(state.effective.get(key)),
-                    "adopted_by_rule": adoption.how if adoption else None,
-                },
-            }
-        )
+            [("id", "Project", "link"), ("function", "Function"), ("date", "Date")],
+            [("function", "Function")],
+        ),
+        api_path=f"api/v1/tpes/{slug}.json",
+    )
+    out.files[f"api/v1/tpes/{slug}.json"] = _record_api(
+        slug,
+        here,
+        record,
+        {"designations": [{k: jsonable(v) for k, v in d.items()} for d in designations]},
+    )
+    return out
+
+
+ADOPTION_WORDS = {
+    "co-chairs": "no negative assertion within the window and both co-chairs affirmed",
+    "all-members": "all members affirmed",
+    "as-published": "as published",
+}
+
+
+def _decision_page(views: Views, key: str) -> Rendered:
+    """A Joint Committee decision's page and its API file."""
+    out = Rendered()
+    state = views.state
+    record = views.registry.decisions[key]
+    here = links.decision(key)
+    adoption = state.adoptions.get(key)
+    words = ADOPTION_WORDS[adoption.how] if adoption is not None and adoption.adopted else None
+    out.pages[here] = _render(
+        "decision.html.j2",
+        here,
+        views,
+        edit=record.path,
+        record=record,
+        d=record.model,
+        decision_name=views.decision_name(key),
+        form=_form_words(record.model),
+        effective=state.effective.get(key),
+        adoption=words,
+        item_title=_item_title,
+        item_body=lambda it, L: _item_body(views, it, L),
+        api_path=f"api/v1/decisions/{key}.json",
+    )
+    out.files[f"api/v1/decisions/{key}.json"] = _record_api(
+        key,
+        here,
+        record,
+        {
+            "effective": jsonable(state.effective.get(key)),
+            "adopted_by_rule": adoption.how if adoption else None,
+        },
+    )
+    return out
 
 
 def _form_words(d: Any) -> str:
@@ -722,7 +859,7 @@ def _country_lists(
     }
 
 
-def _project_api(views: Views, pid: str) -> dict[str, Any]:
+def _project_api(views: Views, pid: str) -> bytes:
     reg, state, computed = views.registry, views.state, views.computed
     record = reg.projects[pid]
     history = state.projects[pid]
@@ -755,12 +892,11 @@ def _project_api(views: Views, pid: str) -> dict[str, Any]:
                 "file": c.report.path,
             }
         )
-    return {
-        "id": pid,
-        "page": page_url(links.project(pid)),
-        "file": record.path,
-        "typed": record.model.model_dump(mode="json", exclude_defaults=True),
-        "derived": {
+    return _record_api(
+        pid,
+        links.project(pid),
+        record,
+        {
             "status": history.status_on(),
             "registered": {
                 "date": history.registered.effective.isoformat(),
@@ -779,18 +915,25 @@ def _project_api(views: Views, pid: str) -> dict[str, Any]:
                 )
             ],
         },
-    }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Data files
 
 
-def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
-    for name, d in datasets.items():
-        out.files[f"api/v1/{name}.json"] = exports.to_json(d)
-        out.files[f"downloads/{name}.csv"] = exports.to_csv(d)
-        out.files[f"downloads/{name}.xlsx"] = exports.to_xlsx(d)
+def _dataset_files(d: Dataset) -> Rendered:
+    """One table as JSON (for its index page and the API), CSV and XLSX."""
+    out = Rendered()
+    out.files[f"api/v1/{d.name}.json"] = exports.to_json(d)
+    out.files[f"downloads/{d.name}.csv"] = exports.to_csv(d)
+    out.files[f"downloads/{d.name}.xlsx"] = exports.to_xlsx(d)
+    return out
+
+
+def _catalogue_files(datasets: dict[str, Dataset]) -> Rendered:
+    """The data package describing the tables, and the recorded serial blocks."""
+    out = Rendered()
     out.files["downloads/datapackage.json"] = exports.datapackage(
         list(datasets.values()), "jcm-registry", "JCM Registry"
     )
@@ -812,15 +955,16 @@ def _data_files(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> No
         key=lambda b: (b["registry"] or "", b["start"]),
     )
     out.files["api/v1/serials.json"] = exports.dumps({"blocks": blocks})
-    _spreadsheets(out, views)
-    _feeds(out, views)
+    return out
 
 
-def _spreadsheets(out: Rendered, views: Views) -> None:
+def _spreadsheet_file(path: str, mid: str, compiled: Any) -> Rendered:
+    """A methodology version's monitoring spreadsheet."""
     from generator.spreadsheet.writer import Target, build_workbook, workbook_bytes
 
-    for path, (mid, compiled) in _sheets(views).items():
-        out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))
+    out = Rendered()
+    out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))
+    return out
 
 
 def _sheets(views: Views) -> dict[str, tuple[str, Any]]:
@@ -835,7 +979,9 @@ def _sheets(views: Views) -> dict[str, tuple[str, Any]]:
     return sheets
 
 
-def _feeds(out: Rendered, views: Views) -> None:
+def _feed_files(views: Views) -> Rendered:
+    """The Atom feeds of decisions, registrations and issuance notifications."""
+    out = Rendered()
     base = ""
     reg, state = views.registry, views.state
     decisions = []
@@ -890,6 +1036,7 @@ def _feeds(out: Rendered, views: Views) -> None:
     out.files["feeds/issuances.xml"] = feeds.atom(
         "tag:jcm-registry,2013:feeds:issuances", "JCM issuance notifications", base, issuances
     )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1006,38 +1153,43 @@ INDEXES = {
 }
 
 
-def _index_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
-    for name, spec in INDEXES.items():
-        here = spec["here"]
-        L = links.Links(here)
-        columns = [
-            {"key": c[0], "label": c[1], "kind": c[2] if len(c) > 2 else ""}
-            for c in spec["columns"]
-        ]
-        filters = [{"key": f[0], "label": f[1]} for f in spec["filters"]]
-        out.pages[here] = _render(
-            "index.html.j2",
-            here,
-            views,
-            table=name,
-            page_title=spec["title"],
-            page_description=spec["description"],
-            intro=spec["intro"],
-            source=L.static(f"api/v1/{name}.json"),
-            base=L.static(""),
-            csv=L.static(f"downloads/{name}.csv"),
-            columns=columns,
-            filters=filters,
-            sort=spec["sort"],
-            page_size=50,
-        )
+def _index_page(views: Views, name: str) -> Rendered:
+    """The index page of one table (projects, methodologies, …), built in the browser from
+    the table's data file."""
+    out = Rendered()
+    spec = INDEXES[name]
+    here = spec["here"]
+    L = links.Links(here)
+    columns = [
+        {"key": c[0], "label": c[1], "kind": c[2] if len(c) > 2 else ""} for c in spec["columns"]
+    ]
+    filters = [{"key": f[0], "label": f[1]} for f in spec["filters"]]
+    out.pages[here] = _render(
+        "index.html.j2",
+        here,
+        views,
+        table=name,
+        page_title=spec["title"],
+        page_description=spec["description"],
+        intro=spec["intro"],
+        source=L.static(f"api/v1/{name}.json"),
+        base=L.static(""),
+        csv=L.static(f"downloads/{name}.csv"),
+        columns=columns,
+        filters=filters,
+        sort=spec["sort"],
+        page_size=50,
+    )
+    return out
 
 
-def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) -> None:
-    data_date = views.history.data_date.date() if views.history.data_date else None
-    totals = views.v.totals
-    reg, state = views.registry, views.state
-    windows = [
+def _data_date(views: Views) -> date | None:
+    return views.history.data_date.date() if views.history.data_date else None
+
+
+def _windows(datasets: dict[str, Dataset]) -> list[dict[str, Any]]:
+    """The public-input windows, each with the page of its subject."""
+    return [
         {
             "label": r["subject"],
             "kind": r["kind"],
@@ -1052,6 +1204,12 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         }
         for r in datasets["public-inputs"].rows
     ]
+
+
+def _home_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+    out = Rendered()
+    totals = views.v.totals
+    reg, state = views.registry, views.state
     latest = sorted(
         (
             {
@@ -1103,8 +1261,8 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         views,
         totals=totals,
         latest=latest,
-        windows=windows,
-        data_date=data_date,
+        windows=_windows(datasets),
+        data_date=_data_date(views),
         chart_issued=Markup(
             charts.bar_chart(
                 "Credits issued per year, by registry", issued_series, " tCO2e", ordered=True
@@ -1115,6 +1273,11 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         ),
         chart_scope=Markup(charts.bar_chart("Projects by sectoral scope", scope_series)),
     )
+    return out
+
+
+def _integrity_page(views: Views) -> Rendered:
+    out = Rendered()
     here = "integrity/index.md"
     coverage = views.v.coverage
     rules = views.rule_stats()
@@ -1157,6 +1320,11 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         coverage_columns=[c for c in coverage if c.by_country],
         coverage_countries=sorted({code for c in coverage for code in c.by_country}),
     )
+    return out
+
+
+def _issuances_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+    out = Rendered()
     here = "issuances/index.md"
     L = links.Links(here)
     d = datasets["issuances"]
@@ -1193,7 +1361,14 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
             "the JCM registries is not published."
         ),
     )
+    return out
+
+
+def _public_inputs_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+    out = Rendered()
     here = "public-inputs/index.md"
+    windows = _windows(datasets)
+    data_date = _data_date(views)
     out.pages[here] = _render(
         "public_inputs.html.j2",
         here,
@@ -1230,8 +1405,14 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
             sort="-start",
         ),
     )
+    return out
+
+
+def _changelog_page(views: Views, pages: Collection[str]) -> Rendered:
+    """The latest changes, each file linked to its page among `pages`, and every change in
+    `api/v1/changelog.json`."""
+    out = Rendered()
     here = "changelog/index.md"
-    pages = set(out.pages)
     out.files["api/v1/changelog.json"] = exports.dumps(
         {
             "commits": [
@@ -1259,6 +1440,11 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
             views.page_of_path(path) if views.page_of_path(path) in pages else None
         ),
     )
+    return out
+
+
+def _data_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+    out = Rendered()
     here = "data/index.md"
     out.pages[here] = _render(
         "data.html.j2",
@@ -1266,5 +1452,6 @@ def _special_pages(out: Rendered, views: Views, datasets: dict[str, Dataset]) ->
         views,
         datasets=list(datasets.values()),
         rule=safe.RULE,
-        example=min(reg.projects, default=None),
+        example=min(views.registry.projects, default=None),
     )
+    return out

@@ -14,7 +14,7 @@ from generator.history import History
 from generator.pipeline import build, validate_root
 from generator.publish import PublishError, build_site, site_config
 from generator.render.page import Heading, Page
-from generator.render.site import render_site
+from generator.render.site import Part, Plan, Rendered, plan_site
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -32,8 +32,29 @@ def project(tmp_path: Path, settings: str | None = None, **content: str) -> Path
     return root
 
 
-def rendered(root: Path):
-    return render_site(validate_root(root), History(), site_config(root))
+def planned(root: Path) -> Plan:
+    return plan_site(validate_root(root), History(), site_config(root))
+
+
+def with_page(plan: Plan, path: str, change) -> Plan:
+    """The plan with the page at `path` changed by `change` (a Page → a Page)."""
+
+    def changed(part: Part) -> Part:
+        def make() -> Rendered:
+            made = part.make()
+            if path in made.pages:
+                made.pages[path] = change(made.pages[path])
+            return made
+
+        return Part(part.name, make, part.inputs)
+
+    return Plan(
+        [changed(p) for p in plan.nav],
+        [changed(p) for p in plan.records],
+        plan.data,
+        plan.record_pages,
+        plan.docs,
+    )
 
 
 def test_a_broken_anchor_fails_the_build_and_keeps_the_old_site(tmp_path):
@@ -47,38 +68,35 @@ def test_a_broken_anchor_fails_the_build_and_keeps_the_old_site(tmp_path):
         PublishError,
         match=r"1 internal link.*\nabout/index.html: ../projects/#no-such — .* no anchor #no-such$",
     ):
-        build_site(root, *_parts(root), out)
+        build_site(root, planned(root), out)
     assert (out / "index.html").read_text() == "previous"
     assert not any(p.name.startswith(".jcm-build-") for p in tmp_path.iterdir())
 
 
-def _parts(root: Path):
-    made = rendered(root)
-    return made.pages, made.files, made.docs
-
-
 def test_a_broken_link_in_a_generated_page_fails_the_build(tmp_path):
     root = project(tmp_path)
-    pages, files, docs = _parts(root)
-    page = pages["projects/XA001.md"]
-    pages["projects/XA001.md"] = Page(
-        page.path,
-        page.title,
-        page.description,
-        page.body + '<p><a href="../NOPE/">x</a></p>',
-        page.toc,
+    plan = with_page(
+        planned(root),
+        "projects/XA001.md",
+        lambda page: Page(
+            page.path,
+            page.title,
+            page.description,
+            page.body + '<p><a href="../NOPE/">x</a></p>',
+            page.toc,
+        ),
     )
     with pytest.raises(PublishError, match=r"projects/XA001/index.html: \.\./NOPE/ — no such file"):
-        build_site(root, pages, files, docs, tmp_path / "site")
+        build_site(root, plan, tmp_path / "site")
 
 
 def test_a_hand_written_page_in_a_generated_pages_place_is_refused(tmp_path):
     root = project(tmp_path, **{"projects/XA001.md": "# Mine\n"})
     with pytest.raises(PublishError, match=r"would replace hand-written ones: projects/XA001/"):
-        build_site(root, *_parts(root), tmp_path / "site")
+        build_site(root, planned(root), tmp_path / "site")
     root = project(tmp_path / "2", **{"projects/index.md": "# Mine\n"})
     with pytest.raises(PublishError, match=r"content/projects/index\.md is in the place of"):
-        build_site(root, *_parts(root), tmp_path / "site")
+        build_site(root, planned(root), tmp_path / "site")
 
 
 def test_settings_generated_pages_cannot_follow_are_refused(tmp_path):
@@ -89,11 +107,11 @@ def test_settings_generated_pages_cannot_follow_are_refused(tmp_path):
     )
     root = project(tmp_path, settings)
     with pytest.raises(PublishError, match="use_directory_urls: false is not supported"):
-        build_site(root, *_parts(root), tmp_path / "site")
+        build_site(root, planned(root), tmp_path / "site")
     settings = (ROOT / "mkdocs.yml").read_text().split("\nnav:")[0]
     root = project(tmp_path / "2", settings)
     with pytest.raises(PublishError, match="needs a `nav`"):
-        build_site(root, *_parts(root), tmp_path / "site")
+        build_site(root, planned(root), tmp_path / "site")
 
 
 def test_a_plugin_that_acts_on_pages_is_named_as_not_applied_to_generated_pages(tmp_path):
@@ -138,10 +156,10 @@ def test_a_site_url_makes_the_sitemap_absolute(tmp_path):
 
 def test_a_page_starts_with_its_title(tmp_path):
     root = project(tmp_path)
-    pages, files, docs = _parts(root)
-    page = pages["projects/XA001.md"]
-    pages["projects/XA001.md"] = Page(
-        page.path, page.title, "", "<p>x</p>", (Heading(2, "a", "A"),)
+    plan = with_page(
+        planned(root),
+        "projects/XA001.md",
+        lambda page: Page(page.path, page.title, "", "<p>x</p>", (Heading(2, "a", "A"),)),
     )
     with pytest.raises(PublishError, match="starts with its title"):
-        build_site(root, pages, files, docs, tmp_path / "site")
+        build_site(root, plan, tmp_path / "site")

@@ -30,7 +30,7 @@ def test_broken_links_and_anchors_are_found_and_good_ones_pass():
     }
     broken = check(pages, [*pages, "logo.png"])
     assert [(b.page, b.link, b.why) for b in broken] == [
-        ("index.html", "nope/", "no such file in the site"),
-        ("index.html", "about/#gone", "about/index.html has no anchor #gone"),
         ("about/index.html", "../index.html#old", "index.html has no anchor #old"),
+        ("index.html", "about/#gone", "about/index.html has no anchor #gone"),
+        ("index.html", "nope/", "no such file in the site"),
     ]

@@ -18,7 +18,7 @@ from generator.history import read_history
 from generator.pipeline import build, validate_root
 from generator.publish import shells, site_config
 from generator.render.page import Heading, Page, output_of
-from generator.render.site import render_site
+from generator.render.site import plan_site, render_site
 from tests.conftest import FIXTURES, ROOT
 from tests.publish.dom import normalised
 
@@ -95,10 +95,11 @@ def sites(tmp_path_factory):
     filled = base / "filled"
     assert build(project, filled).site is not None
     config = site_config(project)
-    rendered = render_site(validate_root(project), read_history(project), config)
+    validation, history = validate_root(project), read_history(project)
+    rendered = render_site(validation, history, config)
     docs = base / "docs"
     shutil.copytree(project / "content", docs)
-    for path, text in rendered.docs.items():
+    for path, text in plan_site(validation, history, config).docs.items():
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_text(text)
     given = {}

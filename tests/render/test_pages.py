@@ -13,7 +13,7 @@ import pytest
 
 from generator.history import History
 from generator.pipeline import validate_root
-from generator.render.site import render_site
+from generator.render.site import plan_site, render_site
 from generator.render.views import SiteConfig
 from tests.conftest import FIXTURES
 
@@ -197,7 +197,7 @@ def test_every_page_is_well_formed_and_every_table_a_table(tmp_path):
     markdown_pages = {
         path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted((ROOT / "content").rglob("*.md"))
-    } | dict(sources["example"].docs)
+    } | plan_site(validate_root(FIXTURES / "example"), History(), CONFIG).docs
     found = {p: b for p, text in markdown_pages.items() if (b := broken_tables(text))}
     assert not found, f"broken tables (page: lines): {found}"
     assert broken_tables("text\n\n| a | b |\n\n| c | d |\n") == [3, 5]
@@ -260,11 +260,12 @@ def test_no_page_shows_a_rendering_fault(tmp_path):
 
     extensions = ["attr_list", "md_in_html", "tables", "toc", "admonition"]
     faults = {}
+    docs = plan_site(validate_root(FIXTURES / "example"), History(), CONFIG).docs
     for name, source in every_source(tmp_path).items():
         for path, page in source.pages.items():
             if found := visible_defects(page.body):
                 faults[f"{name}:{path}"] = found
-        for path, text in source.docs.items():
+        for path, text in docs.items():
             body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
             if found := visible_defects(python_markdown.markdown(body, extensions=extensions)):
                 faults[f"{name}:{path}"] = found
