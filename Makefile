@@ -8,11 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve build test lint system benchmark clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (found %d.%d)" % sys.version_info[:2])'
+$(STAMP): pyproject.toml requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or later is needed (found %d.%d)" % sys.version_info[:2])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements.txt -e ".[test]"
 	$(BIN)/python -m compileall -q generator  # as an installed package has it (see benchmarks/run.py)
 	touch $(STAMP)
 

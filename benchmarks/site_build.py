@@ -1,7 +1,9 @@
 """The full `jcm build` of a registry, timed per stage in one fresh process; prints JSON.
 
-`python -m benchmarks.site_build ROOT OUT CACHE_DIR`. The cache is the one the stage benchmark
-filled, as it would be on a machine that validated before building.
+`python -m benchmarks.site_build ROOT OUT CACHE_DIR`, CACHE_DIR `-` for a build without a cache.
+A cache the stage benchmark filled is a warm validation cache, as on a machine that validated
+before building; a cache that also holds the record of a previous build into OUT makes this a
+rebuild (the parts whose inputs did not change are kept).
 """
 
 from __future__ import annotations
@@ -68,21 +70,24 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def main(root: Path, out: Path, cache_dir: Path) -> dict:
+def main(root: Path, out: Path, cache_dir: Path | None) -> dict:
     stages: dict[str, float] = {}
     start = time.perf_counter()
     with ChildPeaks() as children:
-        result = build(root, out, Cache(cache_dir), stages)
+        result = build(root, out, Cache(cache_dir) if cache_dir else None, stages)
     seconds = time.perf_counter() - start
     if result.site is None:
         raise SystemExit("the registry has errors: nothing was built")
     return {
         "seconds": seconds,
         "stages": stages,
+        "parts_made": result.made,
+        "parts_kept": result.kept,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "peak_mib_site_engine_or_indexer": children.peak_kib / 1024,
+        "peak_mib_indexer": children.peak_kib / 1024,
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])), indent=1))
+    cache = None if sys.argv[3] == "-" else Path(sys.argv[3])
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), cache), indent=1))

@@ -3,7 +3,6 @@ finding, a damaged or hostile cache is ignored, and deleting it is always safe."
 
 from __future__ import annotations
 
-import os
 import pickle
 import shutil
 import sqlite3
@@ -289,28 +288,36 @@ def test_a_committed_or_linked_cache_folder_is_named_and_never_read(tmp_path, ca
 
 
 def test_processes_opening_a_new_cache_at_once_all_use_it(tmp_path: Path):
-    """The site engine and its forked copy open the same cache at the same moment; SQLite may
-    refuse one of them at once ("database is locked") while another switches it to WAL."""
+    """Two runs (a build and a validation, two test workers) open the same new cache at the
+    same moment; SQLite may refuse one of them at once ("database is locked") while another
+    switches it to WAL."""
+    import subprocess
+    import sys
     import time
 
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.cache import Cache\n"
+        "ready, folder, n = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]\n"
+        "while not ready.exists():\n"
+        "    time.sleep(0.0005)\n"
+        "one = Cache(folder)\n"
+        "one.get('t', 'k')\n"
+        "one.put_many('t', {'k' + n: n})\n"
+        "sys.exit(0 if one.get('t', 'k' + n) == n and one.enabled else 3)\n"
+    )
     codes = []
-    for attempt in range(25):  # a race: many tries, each on a new cache
+    for attempt in range(8):  # a race: several tries, each on a new cache
         ready = tmp_path / f"go-{attempt}"
-        children = []
-        for n in range(4):
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - in the child, whose end is os._exit
-                code = 1
-                try:
-                    while not ready.exists():
-                        time.sleep(0.0005)
-                    one = Cache(tmp_path / f"cache-{attempt}")
-                    one.get("t", "k")
-                    one.put_many("t", {f"k{n}": n})
-                    code = 0 if one.get("t", f"k{n}") == n and one.enabled else 3
-                finally:
-                    os._exit(code)
-            children.append(pid)
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, str(ready), str(tmp_path / f"c-{attempt}"), str(n)],
+                cwd=ROOT,
+            )
+            for n in range(4)
+        ]
+        time.sleep(0.3)  # every process waiting at the line
         ready.touch()
-        codes += [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+        codes += [child.wait(timeout=60) for child in children]
     assert codes == [0] * len(codes), "every process used the cache"

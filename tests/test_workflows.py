@@ -177,7 +177,7 @@ def test_the_pull_request_workflow_is_read_only_and_uses_no_secret():
 def test_the_pull_request_workflow_validates_builds_previews_and_summarises():
     workflow = load(WORKFLOWS / "pull-request.yml")
     runs = [s.get("run", "") for s in steps(workflow)]
-    assert any("pip install -c constraints.txt -e ." in r for r in runs)
+    assert any("pip install -c requirements.txt -e ." in r for r in runs)
     assert any(r.strip() == "jcm validate --format github" for r in runs)
     assert any(r.strip() == "jcm build" for r in runs)
     setup = [s for s in steps(workflow) if action(s.get("uses", "")) == "actions/setup-python"]
@@ -392,3 +392,32 @@ def test_the_generators_cache_is_restored_by_code_version_for_pull_requests_only
     assert not [s for s in deploy if action(s.get("uses", "")) == "actions/cache"]
     (build,) = [s for s in deploy if "jcm build" in s.get("run", "")]
     assert "--no-cache" in build["run"]
+
+
+def test_the_suite_runs_on_every_supported_python_from_one_lock_file_the_bot_updates():
+    """pyproject.toml gives ranges and `requires-python`; requirements.txt pins every package
+    exactly (what the Makefile and CI install); the tests run on each supported Python; the
+    update bot reads the lock file."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert not [d for d in project["dependencies"] if "==" in d], "ranges, not pins"
+    (job,) = load(WORKFLOWS / "tests.yml")["jobs"].values()
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    (setup,) = [s for s in job["steps"] if action(s.get("uses", "")) == "actions/setup-python"]
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version and all(c not in version for c in "<>=*,"), line
+            pins[name.lower().replace("_", "-")] = version
+    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+        name = re.split(r"[<>=\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pins, f"{name} has no exact version in requirements.txt"
+    bot = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text())
+    ecosystems = {u["package-ecosystem"]: u for u in bot["updates"]}
+    assert ecosystems["pip"]["directory"] == "/"
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install --quiet -c requirements.txt -e ".[test]"' in makefile

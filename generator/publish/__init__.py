@@ -162,7 +162,9 @@ def build_site(
             indexer.wait()
         except search.SearchError as exc:
             raise PublishError(str(exc)) from None
-        clock.lap("search index (what is left of it)")
+        clock.lap("search index (the wait for what is left of it)")
+        if timings is not None:
+            timings["search index (Pagefind, its own time beside the rest)"] = indexer.seconds
         digests = writer.digests()
         for path in _site_files(site, SEARCH_FOLDER):
             digests[path] = _sha256(site / path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 FOLDER = "pagefind"
@@ -58,26 +60,31 @@ class Indexer:
     of the downloads each leave a core idle; side by side they take the time of the longer."""
 
     def __init__(self, site: Path) -> None:
-        self._process: subprocess.Popen[str] | None = subprocess.Popen(
+        self.seconds = 0.0
+        """How long the indexer ran (once it has ended)."""
+        self._started = time.perf_counter()
+        self._process = subprocess.Popen(
             _command(site, SEARCHED_PART),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._errors = ""
+        self._ended = threading.Thread(target=self._reap, daemon=True)
+        self._ended.start()
+
+    def _reap(self) -> None:
+        _out, self._errors = self._process.communicate()
+        self.seconds = time.perf_counter() - self._started
 
     def wait(self) -> None:
         """Wait for the index; a failure of the indexer is a `SearchError`."""
-        if self._process is None:
-            return
-        _out, err = self._process.communicate()
-        code = self._process.returncode
-        self._process = None
-        if code != 0:
-            raise SearchError("the search indexer failed:\n" + (err or "")[-4000:])
+        self._ended.join()
+        if self._process.returncode != 0:
+            raise SearchError("the search indexer failed:\n" + (self._errors or "")[-4000:])
 
     def stop(self) -> None:
         """End the indexer if it still runs (the build is leaving on an error)."""
-        if self._process is not None:
+        if self._process.poll() is None:
             self._process.kill()
-            self._process.communicate()
-            self._process = None
+        self._ended.join()
