@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -169,9 +170,11 @@ def build_site(
         for path in _site_files(site, SEARCH_FOLDER):
             digests[path] = _sha256(site / path)
         _manifest(site, history, inputs or {}, digests)
+        clock.lap("manifest")
         swap_in(site, out)
+        clock.lap("swap (the previous site removed)")
         reuse.save(cache_dir, out, writer.record)
-        clock.lap("manifest and swap")
+        clock.lap("record of this build (for the next)")
     finally:
         if indexer is not None:
             indexer.stop()
@@ -236,7 +239,7 @@ class _Writer:
         self.engine = set(engine_files)
         self.extra: dict[str, str] = {}
         self.pages: list[str] = []
-        self.kept_pages: list[str] = []
+        self.folders: set[Path] = set()
         self.made = 0
         self.kept = 0
         self.links = linkcheck.Links(served_at)
@@ -276,14 +279,14 @@ class _Writer:
                 return False
         for path, written in files.items():
             target = self.site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             try:
                 os.link(self.out / path, target)
             except OSError:
                 shutil.copy2(self.out / path, target)
             if written.page is not None:
                 self.pages.append(written.page)
-                self.kept_pages.append(path)
+                self.links.add_resolved(path, written.links)
         self.record.parts[name] = (key, files)
         self.kept += 1
         return True
@@ -300,9 +303,12 @@ class _Writer:
             target = output_of(path)
             written = self._put(target, text.encode("utf-8"))
             written.page, written.probe, written.shell = path, place.probe, shell.digest
-            written.ids = sorted(self.shell_ids[place.probe] | linkcheck.ids_of(page.body))
+            body_ids = linkcheck.ids_of(page.body)
+            written.ids = sorted(map(sys.intern, body_ids))
+            own = body_ids | self.shell_ids[place.probe]
+            leaving = self.links.add(target, linkcheck.links_of(page.body), own)
+            written.links = sorted(set(map(sys.intern, leaving)))
             files[target] = written
-            self.links.add(target, linkcheck.links_of(page.body))
             self.pages.append(path)
         for path, data in made.files.items():
             files[path] = self._put(path, data)
@@ -313,12 +319,18 @@ class _Writer:
         if path in self.engine:
             raise PublishError(f"generated pages or files would replace hand-written ones: {path}")
         target = self.site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         with open(target, "xb") as handle:  # a path written twice is a generator bug
             handle.write(data)
         stat = os.stat(target)
         digest = hashlib.sha256(data).hexdigest()
         return reuse.Written(digest, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _folder(self, folder: Path) -> None:
+        """Make a folder of the site (each once: 30,000 folders at 10,000 projects)."""
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
     def put(self, path: str, data: bytes) -> None:
         """A file of the site that is written on every build (the sitemap)."""
@@ -332,13 +344,15 @@ class _Writer:
 
     def broken_links(self) -> list[linkcheck.Broken]:
         """The links of the hand-written pages, of each shell (once, from its probe's place),
-        of the articles made by this build and, when a file or an anchor of the previous site
-        is gone, of the pages kept from it."""
+        and of every article: made by this build, or kept from the previous one (its links as
+        that build read them: the page is the same file)."""
         present = set(self.extra) | self.engine
         ids: dict[str, set[str]] = {}
         for _key, files in self.record.parts.values():
             present.update(files)
-            ids.update({path: set(w.ids) for path, w in files.items() if w.page})
+            for path, written in files.items():
+                if written.page is not None:
+                    ids[path] = self.shell_ids.get(written.probe or "", set()) | set(written.ids)
         for path in self.engine:
             if path.endswith(".html"):
                 text = (self.site / path).read_text("utf-8")
@@ -349,12 +363,6 @@ class _Writer:
             present.add(page)
             ids.setdefault(page, set()).update(self.shell_ids[probe])
             self.links.add(page, linkcheck.links_of("".join(shell.pieces)))
-        if self.before is not None:
-            now = present | {f"{path}#{i}" for path, found in ids.items() for i in found}
-            if self.before.targets() - now:  # something kept pages may link to is gone
-                for path in self.kept_pages:
-                    text = (self.site / path).read_text("utf-8")
-                    self.links.add(path, linkcheck.links_of(text))
         return self.links.broken(present, ids)
 
 

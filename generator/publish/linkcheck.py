@@ -12,7 +12,6 @@ import posixpath
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import unquote
 
 _LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -43,7 +42,6 @@ def _value(match: re.Match[str]) -> str:
     return html.unescape(value) if "&" in value else value
 
 
-@lru_cache(maxsize=1 << 16)
 def resolve(page: str, link: str, root: str = "/") -> tuple[str, str] | None:
     """The site file and anchor a link of the page at `page` (a file path under the site)
     leads to; None for an address outside the site. `root` is the site's own path on its
@@ -79,18 +77,39 @@ class Links:
         self.root = root
         self.wanted: dict[tuple[str, str], tuple[str, str]] = {}
         """(file, anchor) → the first (page, link) that leads there."""
+        self.within: list[Broken] = []
+        """Links to an anchor of their own page that it does not have."""
 
-    def add(self, page: str, links: Iterable[str]) -> None:
+    def add(self, page: str, links: Iterable[str], own: Collection[str] | None = None) -> list[str]:
+        """Gather a page's links; returns where those that leave the page lead (`file#anchor`).
+        With the page's anchors (`own`), a link to one of them is checked at once."""
+        out = []
         for link in links:
             found = resolve(page, link, self.root)
-            if found is not None and found not in self.wanted:
+            if found is None:
+                continue
+            if found[0] == page and own is not None:
+                if found[1] and unquote(found[1]) not in own:
+                    self.within.append(Broken(page, link, f"{page} has no anchor #{found[1]}"))
+                continue
+            if found not in self.wanted:
                 self.wanted[found] = (page, link)
+            if found[0] != page:
+                out.append(f"{found[0]}#{found[1]}")
+        return out
+
+    def add_resolved(self, page: str, targets: Iterable[str]) -> None:
+        """Gather the links of a page given as where they lead (`add`'s answer)."""
+        for target in targets:
+            path, _, fragment = target.partition("#")
+            if (path, fragment) not in self.wanted:
+                self.wanted[(path, fragment)] = (page, target)
 
     def broken(self, files: Collection[str], ids: Mapping[str, Collection[str]]) -> list[Broken]:
         """The links that lead to no file of `files`, or to no anchor of the page (`ids`)."""
         present = set(files)
         folders = {posixpath.dirname(f) for f in present}
-        found: list[Broken] = []
+        found: list[Broken] = list(self.within)
         for (target, fragment), (page, link) in self.wanted.items():
             if target not in present:
                 if target in folders and target + "/index.html" in present:

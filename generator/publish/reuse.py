@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-VERSION = 1
+VERSION = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Written:
     """A file the build put into the site."""
 
@@ -40,23 +40,28 @@ class Written:
     shell: str | None = None
     """For a page: that shell's digest."""
     ids: list[str] = field(default_factory=list)
-    """For a page: its anchors."""
+    """For a page: the anchors of its article (its shell's are the shell's)."""
+    links: list[str] = field(default_factory=list)
+    """For a page: where its article's links lead out of it (`file#anchor`), so that a rebuild
+    checks them without reading the page again."""
 
-    def to_json(self) -> list[Any]:
-        return [
-            self.digest,
-            self.inode,
-            self.size,
-            self.mtime_ns,
-            self.page,
-            self.probe,
-            self.shell,
-            self.ids,
-        ]
+    def to_json(self, table: dict[str, int]) -> list[Any]:
+        def indexes(strings: list[str]) -> list[int]:
+            return [table.setdefault(x, len(table)) for x in strings]
+
+        row: list[Any] = [self.digest, self.inode, self.size, self.mtime_ns]
+        if self.page is not None:
+            row += [self.page, self.probe, self.shell, indexes(self.ids), indexes(self.links)]
+        return row
 
     @classmethod
-    def from_json(cls, row: list[Any]) -> Written:
-        return cls(*row)
+    def from_json(cls, row: list[Any], table: list[str]) -> Written:
+        written = cls(*row[:4])
+        if len(row) > 4:
+            written.page, written.probe, written.shell = row[4:7]
+            written.ids = [table[i] for i in row[7]]
+            written.links = [table[i] for i in row[8]]
+        return written
 
     def still_there(self, path: Path) -> bool:
         try:
@@ -73,15 +78,6 @@ class SiteRecord:
 
     parts: dict[str, tuple[str, dict[str, Written]]] = field(default_factory=dict)
     engine_files: list[str] = field(default_factory=list)
-
-    def targets(self) -> set[str]:
-        """Every file of the site and every anchor of its pages (`page#anchor`)."""
-        found = set(self.engine_files)
-        for _key, files in self.parts.values():
-            for path, written in files.items():
-                found.add(path)
-                found.update(f"{path}#{i}" for i in written.ids)
-        return found
 
 
 def _where(directory: Path, out: Path) -> Path:
@@ -100,14 +96,15 @@ def load(directory: Path | None, out: Path) -> SiteRecord | None:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return None
     try:
+        table = data["strings"]
         return SiteRecord(
             parts={
-                name: (key, {p: Written.from_json(w) for p, w in files.items()})
+                name: (key, {p: Written.from_json(w, table) for p, w in files.items()})
                 for name, (key, files) in data["parts"].items()
             },
             engine_files=list(data["engine_files"]),
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, IndexError):
         return None
 
 
@@ -116,19 +113,23 @@ def save(directory: Path | None, out: Path, record: SiteRecord) -> None:
     if directory is None:
         return
     path = _where(directory, out)
+    table: dict[str, int] = {}  # anchors and links repeat from page to page: each kept once
+    parts = {
+        name: [key, {p: w.to_json(table) for p, w in files.items()}]
+        for name, (key, files) in record.parts.items()
+    }
     data = {
         "version": VERSION,
         "out": str(out.resolve()),
-        "parts": {
-            name: [key, {p: w.to_json() for p, w in files.items()}]
-            for name, (key, files) in record.parts.items()
-        },
+        "parts": parts,
         "engine_files": record.engine_files,
+        "strings": list(table),
     }
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))
         os.replace(temporary, path)
 
 

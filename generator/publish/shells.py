@@ -277,7 +277,3 @@ def _filled_actions(shell: Shell, page: Page, site: Site) -> str:
         out.append(values[slot])
     out.append(pieces[-1])
     return "".join(out)
-
-
-def probe_url(place: Place) -> str:
-    return url_of(place.probe)

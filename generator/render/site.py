@@ -22,7 +22,7 @@ from markupsafe import Markup
 from generator.history import History
 from generator.render import charts, exports, feeds, html, links, safe
 from generator.render.codes import render_codes_page
-from generator.render.datasets import Dataset, all_datasets, jsonable, page_url
+from generator.render.datasets import TABLES, Tables, jsonable, page_url
 from generator.render.inputs import Inputs
 from generator.render.page import Headings, Page
 from generator.render.records import render_records_page
@@ -78,7 +78,7 @@ def plan_site(validation: Any, history: History, config: SiteConfig) -> Plan:
     """The parts of the site; nothing is rendered until a part is made."""
     views = Views(validation, history, config)
     reg = views.registry
-    datasets = {d.name: d for d in all_datasets(views)}
+    datasets = Tables(views)
     sheets = _sheets(views)
     inputs = Inputs(views)
     applied = _applied(views)
@@ -131,8 +131,12 @@ def plan_site(validation: Any, history: History, config: SiteConfig) -> Plan:
         Part("data", partial(_data_page, views, datasets)),
     ]
     data = [
-        Part(f"dataset:{name}", partial(_dataset_files, d), partial(exports.to_json, d))
-        for name, d in datasets.items()
+        Part(
+            f"dataset:{name}",
+            partial(_dataset_files, datasets, name),
+            partial(_dataset_json, datasets, name),
+        )
+        for name in TABLES
     ]
     data.append(Part("catalogue", partial(_catalogue_files, datasets)))
     data += [
@@ -922,8 +926,13 @@ def _project_api(views: Views, pid: str) -> bytes:
 # Data files
 
 
-def _dataset_files(d: Dataset) -> Rendered:
+def _dataset_json(tables: Tables, name: str) -> bytes:
+    return exports.to_json(tables[name])
+
+
+def _dataset_files(tables: Tables, name: str) -> Rendered:
     """One table as JSON (for its index page and the API), CSV and XLSX."""
+    d = tables[name]
     out = Rendered()
     out.files[f"api/v1/{d.name}.json"] = exports.to_json(d)
     out.files[f"downloads/{d.name}.csv"] = exports.to_csv(d)
@@ -931,9 +940,10 @@ def _dataset_files(d: Dataset) -> Rendered:
     return out
 
 
-def _catalogue_files(datasets: dict[str, Dataset]) -> Rendered:
+def _catalogue_files(tables: Tables) -> Rendered:
     """The data package describing the tables, and the recorded serial blocks."""
     out = Rendered()
+    datasets = {d.name: d for d in tables.all()}
     out.files["downloads/datapackage.json"] = exports.datapackage(
         list(datasets.values()), "jcm-registry", "JCM Registry"
     )
@@ -1187,7 +1197,7 @@ def _data_date(views: Views) -> date | None:
     return views.history.data_date.date() if views.history.data_date else None
 
 
-def _windows(datasets: dict[str, Dataset]) -> list[dict[str, Any]]:
+def _windows(datasets: Tables) -> list[dict[str, Any]]:
     """The public-input windows, each with the page of its subject."""
     return [
         {
@@ -1206,7 +1216,7 @@ def _windows(datasets: dict[str, Dataset]) -> list[dict[str, Any]]:
     ]
 
 
-def _home_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+def _home_page(views: Views, datasets: Tables) -> Rendered:
     out = Rendered()
     totals = views.v.totals
     reg, state = views.registry, views.state
@@ -1323,7 +1333,7 @@ def _integrity_page(views: Views) -> Rendered:
     return out
 
 
-def _issuances_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+def _issuances_page(views: Views, datasets: Tables) -> Rendered:
     out = Rendered()
     here = "issuances/index.md"
     L = links.Links(here)
@@ -1364,7 +1374,7 @@ def _issuances_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
     return out
 
 
-def _public_inputs_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+def _public_inputs_page(views: Views, datasets: Tables) -> Rendered:
     out = Rendered()
     here = "public-inputs/index.md"
     windows = _windows(datasets)
@@ -1443,14 +1453,14 @@ def _changelog_page(views: Views, pages: Collection[str]) -> Rendered:
     return out
 
 
-def _data_page(views: Views, datasets: dict[str, Dataset]) -> Rendered:
+def _data_page(views: Views, datasets: Tables) -> Rendered:
     out = Rendered()
     here = "data/index.md"
     out.pages[here] = _render(
         "data.html.j2",
         here,
         views,
-        datasets=list(datasets.values()),
+        datasets=datasets.all(),
         rule=safe.RULE,
         example=min(views.registry.projects, default=None),
     )

@@ -141,3 +141,32 @@ def test_a_build_without_a_cache_keeps_nothing_and_records_nothing(first, tmp_pa
     shutil.copytree(site0, out)
     result = build(root0, out, None)
     assert result.kept == 0 and result.made > 0
+
+
+def test_the_links_of_a_kept_page_are_checked_too(first, tmp_path):
+    """A kept page's links are checked as its build read them: a file it links to that is no
+    longer made (here the spreadsheet a methodology page offers) fails the rebuild."""
+    from generator.history import read_history
+    from generator.publish import PublishError, build_site, site_config
+    from generator.render.site import Plan, plan_site
+
+    root0, site0, cache0 = first
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(site0, out, copy_function=os.link)
+    shutil.copytree(cache0, cache)
+    reuse.save(cache, out, reuse.load(cache, site0))
+    from generator.cache import code_version
+    from generator.pipeline import validate_root
+
+    plan = plan_site(validate_root(root0), read_history(root0), site_config(root0))
+    sheets = [p for p in plan.data if p.name.startswith("spreadsheet:")]
+    assert sheets
+    without = Plan(
+        plan.nav,
+        plan.records,
+        [p for p in plan.data if p not in sheets],
+        plan.record_pages,
+        plan.docs,
+    )
+    with pytest.raises(PublishError, match=r"methodologies/XA_AM001/index.html: .*xlsx"):
+        build_site(root0, without, out, read_history(root0), cache_dir=cache, code=code_version())
