@@ -256,26 +256,6 @@ class Cache:
     def enabled(self) -> bool:
         return not self._broken
 
-    def keep_only(self, namespace: str, keys: set[str]) -> None:
-        """Drop a namespace's entries other than `keys` (e.g. pages no longer built)."""
-        db = self._connect()
-        if db is None:
-            return
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-            db.execute("DELETE FROM kept")
-            db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", [(k,) for k in keys])
-            db.execute(
-                "DELETE FROM entries WHERE ns = ? AND key NOT IN (SELECT key FROM kept)",
-                (namespace,),
-            )
-            db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            self._give_up(exc)
-
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

@@ -166,7 +166,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for note in result.notes:
         print(f"jcm: note: {note}", file=sys.stderr)
-    print(f"built {out}")
+    kept = f", {result.kept} kept from the previous build" if result.kept else ""
+    print(f"built {out} ({result.made} parts of the site made{kept})")
     return 0
 
 

@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,13 @@ import yaml
 
 from generator.history import History
 from generator.publish import engine, linkcheck, reuse, search, shells, sitemap
-from generator.publish.swap import recover, remove_staging, swap_in
+from generator.publish.swap import (
+    recover,
+    remove_abandoned,
+    remove_staging,
+    staging_folder,
+    swap_in,
+)
 from generator.render.page import output_of, url_of
 from generator.render.site import Part, Plan, Rendered
 from generator.render.views import SiteConfig
@@ -101,7 +106,8 @@ def build_site(
     project = site_project(root)
     recover(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".jcm-build-", dir=out.parent))
+    remove_abandoned(out.parent)
+    staging = staging_folder(out.parent)
     indexer: search.Indexer | None = None
     try:
         site = staging / "site"
@@ -113,6 +119,14 @@ def build_site(
         in_nav = engine.nav_pages(config)
         nav = [(part, part.make()) for part in plan.nav]
         clock.lap("render the navigation's pages")
+        generated = {path for _part, made in nav for path in made.pages} | set(plan.record_pages)
+        if nameless := sorted(generated & engine.untitled(config)):
+            raise PublishError(
+                f"{project / 'mkdocs.yml'}: give the navigation's entry for "
+                + ", ".join(nameless)
+                + " a title (`- Projects: projects/index.md`): a generated page is drawn into "
+                "a shell made once, whose navigation cannot take each page's own title"
+            )
         places = _places(nav, plan.record_pages, in_nav)
         _stage_docs(project / "content", staging / "docs", plan.docs, places)
         epoch = int(history.data_date.timestamp()) if history and history.data_date else 0
@@ -269,6 +283,8 @@ class _Writer:
         if old_key != key or not files:
             return False
         for path, written in files.items():
+            if path in self.engine:  # a hand-written page now where a generated one was
+                return False
             if written.page is not None:
                 shell = self.shell_of.get(written.probe or "")
                 if shell is None or shell.digest != written.shell:
@@ -282,11 +298,19 @@ class _Writer:
             self._folder(target.parent)
             try:
                 os.link(self.out / path, target)
-            except OSError:
+            except FileExistsError:  # written twice: a generator bug
+                raise
+            except OSError:  # a file system without hard links: a copy, recorded as such
                 shutil.copy2(self.out / path, target)
+                now = os.stat(target)
+                written.inode, written.size, written.mtime_ns = (
+                    now.st_ino,
+                    now.st_size,
+                    now.st_mtime_ns,
+                )
             if written.page is not None:
                 self.pages.append(written.page)
-                self.links.add_resolved(path, written.links)
+            self.links.add_resolved(path, written.links)
         self.record.parts[name] = (key, files)
         self.kept += 1
         return True
@@ -312,6 +336,9 @@ class _Writer:
             self.pages.append(path)
         for path, data in made.files.items():
             files[path] = self._put(path, data)
+            if path.startswith("api/v1/") and path.endswith(".json"):
+                rows = linkcheck.json_links(data)
+                files[path].links = sorted(set(self.links.add(path, rows, at="index.html")))
         self.record.parts[part.name] = (key or "", files)
         self.made += 1
 

@@ -57,23 +57,34 @@ def settings(config_file: Path, docs: Path, site: Path) -> MkDocsConfig:
     return config
 
 
-def nav_pages(config: MkDocsConfig) -> set[str]:
-    """The docs paths the navigation names."""
-    found: set[str] = set()
+def _entries(config: MkDocsConfig) -> list[tuple[str | None, str]]:
+    """The navigation's pages: (the title the entry gives, or None; the docs path)."""
+    found: list[tuple[str | None, str]] = []
 
-    def walk(entry: Any) -> None:
+    def walk(entry: Any, title: str | None) -> None:
         if isinstance(entry, str):
             if not entry.startswith(("http://", "https://", "/")):
-                found.add(entry)
+                found.append((title, entry))
         elif isinstance(entry, dict):
-            for value in entry.values():
-                walk(value)
+            for name, value in entry.items():
+                walk(value, str(name))
         elif isinstance(entry, list):
             for value in entry:
-                walk(value)
+                walk(value, None)
 
-    walk(config.nav)
+    walk(config.nav, None)
     return found
+
+
+def nav_pages(config: MkDocsConfig) -> set[str]:
+    """The docs paths the navigation names."""
+    return {path for _title, path in _entries(config)}
+
+
+def untitled(config: MkDocsConfig) -> set[str]:
+    """The docs paths the navigation names without a title of their own (mkdocs then shows
+    the page's title)."""
+    return {path for title, path in _entries(config) if title is None}
 
 
 def page_plugins(config: MkDocsConfig) -> list[str]:

@@ -8,14 +8,16 @@ probes of generated pages; this check sees the site as it is published, both kin
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-_LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ID = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/`]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_SKIPPED = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 
 
@@ -29,17 +31,47 @@ class Broken:
         return f"{self.page}: {self.link} — {self.why}"
 
 
+def _attributes(text: str) -> Iterable[tuple[str, str, str]]:
+    """(tag, attribute, value) of every attribute of every element, read as a browser reads
+    them: inside tags only (not in comments, scripts or styles), each quoted value whole (an
+    attribute written inside another's value is part of that value)."""
+    for tag in _TAG.finditer(_SKIPPED.sub("", text) if "<!--" in text or "<s" in text else text):
+        name = tag.group(1).lower()
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            value = next((v for v in attribute.group(2, 3, 4) if v is not None), "")
+            yield name, attribute.group(1).lower(), html.unescape(value) if "&" in value else value
+
+
 def links_of(text: str) -> list[str]:
-    return [_value(m) for m in _LINK.finditer(text)]
+    """The addresses a page's elements lead to or load (`href`, `src`)."""
+    return [value for _tag, name, value in _attributes(text) if name in ("href", "src")]
 
 
 def ids_of(text: str) -> set[str]:
-    return {_value(m) for m in _ID.finditer(text)}
+    """The anchors of a page: its elements' ids, and the names of its `<a>` elements."""
+    return {
+        value
+        for tag, name, value in _attributes(text)
+        if name == "id" or (name == "name" and tag == "a")
+    }
 
 
-def _value(match: re.Match[str]) -> str:
-    value = match.group(1) if match.group(1) is not None else match.group(2)
-    return html.unescape(value) if "&" in value else value
+def json_links(data: bytes) -> list[str]:
+    """The addresses (`href`) of the rows of a data file that the site's script draws as a
+    table (index pages, long lists, serial blocks): relative to the site's root."""
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return []
+    rows = [
+        row
+        for key in ("rows", "blocks")
+        if isinstance(parsed, dict) and isinstance(parsed.get(key), list)
+        for row in parsed[key]
+    ]
+    return [
+        row["href"] for row in rows if isinstance(row, dict) and isinstance(row.get("href"), str)
+    ]
 
 
 def resolve(page: str, link: str, root: str = "/") -> tuple[str, str] | None:
@@ -80,12 +112,20 @@ class Links:
         self.within: list[Broken] = []
         """Links to an anchor of their own page that it does not have."""
 
-    def add(self, page: str, links: Iterable[str], own: Collection[str] | None = None) -> list[str]:
+    def add(
+        self,
+        page: str,
+        links: Iterable[str],
+        own: Collection[str] | None = None,
+        at: str | None = None,
+    ) -> list[str]:
         """Gather a page's links; returns where those that leave the page lead (`file#anchor`).
-        With the page's anchors (`own`), a link to one of them is checked at once."""
+        With the page's anchors (`own`), a link to one of them is checked at once. `at`: the
+        page the links are read from, when not `page` itself (a data file's rows are drawn
+        on pages, from the site's root)."""
         out = []
         for link in links:
-            found = resolve(page, link, self.root)
+            found = resolve(at or page, link, self.root)
             if found is None:
                 continue
             if found[0] == page and own is not None:

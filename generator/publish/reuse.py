@@ -42,15 +42,16 @@ class Written:
     ids: list[str] = field(default_factory=list)
     """For a page: the anchors of its article (its shell's are the shell's)."""
     links: list[str] = field(default_factory=list)
-    """For a page: where its article's links lead out of it (`file#anchor`), so that a rebuild
-    checks them without reading the page again."""
+    """Where its links lead (`file#anchor`): a page's article's out of the page, a data file's
+    rows' (a table the site's script draws), so that a rebuild checks them without reading the
+    file again."""
 
     def to_json(self, table: dict[str, int]) -> list[Any]:
         def indexes(strings: list[str]) -> list[int]:
             return [table.setdefault(x, len(table)) for x in strings]
 
         row: list[Any] = [self.digest, self.inode, self.size, self.mtime_ns]
-        if self.page is not None:
+        if self.page is not None or self.links:
             row += [self.page, self.probe, self.shell, indexes(self.ids), indexes(self.links)]
         return row
 
@@ -131,10 +132,3 @@ def save(directory: Path | None, out: Path, record: SiteRecord) -> None:
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump(data, handle, separators=(",", ":"))
         os.replace(temporary, path)
-
-
-def forget(directory: Path | None, out: Path) -> None:
-    """Drop the record of `out` (its site is about to change outside a build's control)."""
-    if directory is not None:
-        with contextlib.suppress(OSError):
-            _where(directory, out).unlink()

@@ -70,8 +70,13 @@ class Indexer:
             text=True,
         )
         self._errors = ""
-        self._ended = threading.Thread(target=self._reap, daemon=True)
-        self._ended.start()
+        try:
+            self._ended = threading.Thread(target=self._reap, daemon=True)
+            self._ended.start()
+        except BaseException:  # interrupted here: no indexer is left writing into the site
+            self._process.kill()
+            self._process.wait()
+            raise
 
     def _reap(self) -> None:
         _out, self._errors = self._process.communicate()

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,3 +56,36 @@ def remove_staging(staging: Path, tries: int = 5) -> None:
         if not staging.exists():
             return
         time.sleep(0.05 * (attempt + 1))
+
+
+OWNER = "owner.pid"
+"""The file in a staging folder that names the process building in it."""
+
+
+def staging_folder(parent: Path) -> Path:
+    """A new staging folder beside the output, marked with this process's id."""
+    staging = Path(tempfile.mkdtemp(prefix=".jcm-build-", dir=parent))
+    (staging / OWNER).write_text(str(os.getpid()))
+    return staging
+
+
+def remove_abandoned(parent: Path) -> None:
+    """Remove the staging folders of builds whose process has ended without removing them
+    (killed, or the machine stopped); a folder of a build still running is left alone."""
+    for folder in parent.glob(".jcm-build-*"):
+        try:
+            pid = int((folder / OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not marked: not known to be abandoned
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and is another user's
+        return True
+    return True

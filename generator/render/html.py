@@ -73,11 +73,17 @@ def message(value: object) -> Markup:
     )
 
 
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+
+
 def href(url: object) -> str:
     """An address a record gives, safe as a link's target: http(s), mail, or a relative one;
-    any other scheme (`javascript:`, `data:`) becomes `#`. Autoescaping then quotes it."""
+    any other scheme (`javascript:`, `data:`) becomes `#`. Autoescaping then quotes it.
+
+    **Why** the scheme is read without control characters and whitespace: browsers drop them
+    from an address (`java\tscript:` is `javascript:` to them)."""
     value = str(url).strip()
-    scheme, colon, _rest = value.partition(":")
+    scheme, colon, _rest = _IGNORED_IN_URLS.sub("", value).partition(":")
     if (
         colon
         and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme)

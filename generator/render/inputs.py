@@ -124,6 +124,8 @@ class Inputs:
         near = self._near([record])
         countries = {d.country for d in record.model.designations}
         countries |= {n.partition(":")[2] for n in near if n.startswith("country:")}
+        # the countries of the decisions designating it (their names, their other decisions)
+        countries |= {self.records[n].model.country for n in near if n.startswith("decision:")}
         return self._digest([record], near, countries)
 
     def decision(self, key: str) -> bytes:

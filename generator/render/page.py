@@ -9,7 +9,7 @@ as mkdocs serves its own pages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
@@ -43,10 +43,6 @@ class Page:
     @property
     def url(self) -> str:
         return url_of(self.path)
-
-    @property
-    def output(self) -> str:
-        return output_of(self.path)
 
 
 def url_of(path: str) -> str:
@@ -114,11 +110,3 @@ class Headings:
 
 def _frozen(entries: list) -> tuple[Heading, ...]:
     return tuple(Heading(lv, a, t, _frozen(ch)) for lv, a, t, ch in entries)
-
-
-@dataclass
-class Rendered:
-    """What the render stage gives the publish stage: pages, and data files by path."""
-
-    pages: dict[str, Page] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)

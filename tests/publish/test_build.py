@@ -112,6 +112,14 @@ def test_settings_generated_pages_cannot_follow_are_refused(tmp_path):
     root = project(tmp_path / "2", settings)
     with pytest.raises(PublishError, match="needs a `nav`"):
         build_site(root, planned(root), tmp_path / "site")
+    settings = (
+        (ROOT / "mkdocs.yml")
+        .read_text()
+        .replace("  - Projects: projects/index.md", "  - projects/index.md")
+    )
+    root = project(tmp_path / "3", settings)
+    with pytest.raises(PublishError, match=r"entry for projects/index\.md a title"):
+        build_site(root, planned(root), tmp_path / "site")
 
 
 def test_a_plugin_that_acts_on_pages_is_named_as_not_applied_to_generated_pages(tmp_path):

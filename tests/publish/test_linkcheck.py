@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.publish.linkcheck import check, resolve
+from generator.publish.linkcheck import Links, check, ids_of, json_links, links_of, resolve
 
 
 def test_links_resolve_as_a_browser_follows_them():
@@ -34,3 +34,24 @@ def test_broken_links_and_anchors_are_found_and_good_ones_pass():
         ("index.html", "about/#gone", "about/index.html has no anchor #gone"),
         ("index.html", "nope/", "no such file in the site"),
     ]
+
+
+def test_links_and_anchors_are_read_as_a_browser_reads_attributes():
+    page = (
+        '<meta name="description" content="x">'
+        """<a href="https://e.org" title="a id='y' href='../z/'">x</a>"""
+        "<!-- <a href='gone/'> --><script>var a = '<a href=\"nope/\">';</script>"
+        '<a name="old"></a><h2 id="ok">T</h2><img src=logo.png>'
+    )
+    assert links_of(page) == ["https://e.org", "logo.png"]
+    assert ids_of(page) == {"old", "ok"}
+
+
+def test_the_rows_of_a_table_the_site_draws_are_checked_from_the_root():
+    rows = b'{"rows": [{"href": "projects/X1/"}, {"href": "projects/GONE/"}, {"id": 3}]}'
+    assert json_links(rows) == ["projects/X1/", "projects/GONE/"]
+    assert json_links(b"not json") == []
+    links = Links()
+    links.add("api/v1/projects.json", json_links(rows), at="index.html")
+    broken = links.broken({"projects/X1/index.html", "api/v1/projects.json"}, {})
+    assert [(b.page, b.link) for b in broken] == [("api/v1/projects.json", "projects/GONE/")]

@@ -101,16 +101,22 @@ def first(tmp_path_factory):
     return root, site, cache
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("change", list(CHANGES))
-def test_a_rebuild_gives_the_bytes_of_a_full_build(first, tmp_path, change):
+def after_first(first, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A copy of the first build's registry, its site (the same files on disk, linked) and its
+    cache, with the record of the first build for the site's new place."""
     root0, site0, cache0 = first
     root, out, cache = tmp_path / "registry", tmp_path / "site", tmp_path / "cache"
     shutil.copytree(root0, root)
-    # the first build's files, linked (the same files on disk), and its record for this place
     shutil.copytree(site0, out, copy_function=os.link)
     shutil.copytree(cache0, cache)
     reuse.save(cache, out, reuse.load(cache, site0))
+    return root, out, cache
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_rebuild_gives_the_bytes_of_a_full_build(first, tmp_path, change):
+    root, out, cache = after_first(first, tmp_path)
     CHANGES[change](root)
     commit(root, change)
     again = build(root, out, Cache(cache))
@@ -150,11 +156,8 @@ def test_the_links_of_a_kept_page_are_checked_too(first, tmp_path):
     from generator.publish import PublishError, build_site, site_config
     from generator.render.site import Plan, plan_site
 
-    root0, site0, cache0 = first
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    shutil.copytree(site0, out, copy_function=os.link)
-    shutil.copytree(cache0, cache)
-    reuse.save(cache, out, reuse.load(cache, site0))
+    root0 = first[0]
+    _root, out, cache = after_first(first, tmp_path)
     from generator.cache import code_version
     from generator.pipeline import validate_root
 
@@ -170,3 +173,21 @@ def test_the_links_of_a_kept_page_are_checked_too(first, tmp_path):
     )
     with pytest.raises(PublishError, match=r"methodologies/XA_AM001/index.html: .*xlsx"):
         build_site(root0, without, out, read_history(root0), cache_dir=cache, code=code_version())
+
+
+def test_a_hand_written_page_where_a_kept_page_was_is_refused(first, tmp_path):
+    """A page written by hand in the place of a generated page is refused by a rebuild as by
+    a full build, never replaced by the kept page."""
+    from generator.publish import PublishError
+
+    root, out, cache = after_first(first, tmp_path)
+    for part in ("content", "site_overrides", "mkdocs.yml"):
+        source = Path(__file__).resolve().parents[2] / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copy(source, root / part)
+    (root / "content/projects").mkdir(parents=True)
+    (root / "content/projects/XA001.md").write_text("# Mine\n")
+    with pytest.raises(PublishError, match="would replace hand-written ones: projects/XA001/"):
+        build(root, out, Cache(cache))

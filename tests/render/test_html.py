@@ -91,6 +91,9 @@ def test_links_a_record_gives_keep_only_safe_schemes():
     assert html.href("javascript:alert(1)") == "#"
     assert html.href(" JavaScript:alert(1)") == "#"
     assert html.href("data:text/html,x") == "#"
+    assert html.href("java\tscript:alert(1)") == "#"  # browsers drop tabs and newlines
+    assert html.href("\x01javascript:alert(1)") == "#"
+    assert html.href("java\nscript:alert(1)") == "#"
     assert html.href("mailto:a@b.org") == "mailto:a@b.org"
     assert html.href("docs/a.pdf") == "docs/a.pdf"
     page = render('<a href="{{ u | href }}">x</a>', u='http://e.org/"><script>')
