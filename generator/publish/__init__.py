@@ -327,10 +327,10 @@ class _Writer:
             target = output_of(path)
             written = self._put(target, text.encode("utf-8"))
             written.page, written.probe, written.shell = path, place.probe, shell.digest
-            body_ids = linkcheck.ids_of(page.body)
+            body_links, body_ids = linkcheck.scan(page.body)
             written.ids = sorted(map(sys.intern, body_ids))
             own = body_ids | self.shell_ids[place.probe]
-            leaving = self.links.add(target, linkcheck.links_of(page.body), own)
+            leaving = self.links.add(target, body_links, own)
             written.links = sorted(set(map(sys.intern, leaving)))
             files[target] = written
             self.pages.append(path)
@@ -382,9 +382,8 @@ class _Writer:
                     ids[path] = self.shell_ids.get(written.probe or "", set()) | set(written.ids)
         for path in self.engine:
             if path.endswith(".html"):
-                text = (self.site / path).read_text("utf-8")
-                ids[path] = linkcheck.ids_of(text)
-                self.links.add(path, linkcheck.links_of(text))
+                found, ids[path] = linkcheck.scan((self.site / path).read_text("utf-8"))
+                self.links.add(path, found)
         for probe, shell in self.shell_of.items():
             page = output_of(probe)
             present.add(page)

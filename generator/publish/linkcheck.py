@@ -31,29 +31,49 @@ class Broken:
         return f"{self.page}: {self.link} — {self.why}"
 
 
+_WANTED = ("href", "src", "id", "name")
+
+
 def _attributes(text: str) -> Iterable[tuple[str, str, str]]:
-    """(tag, attribute, value) of every attribute of every element, read as a browser reads
-    them: inside tags only (not in comments, scripts or styles), each quoted value whole (an
-    attribute written inside another's value is part of that value)."""
-    for tag in _TAG.finditer(_SKIPPED.sub("", text) if "<!--" in text or "<s" in text else text):
+    """(tag, attribute, value) of the attributes of every element that may hold a link or an
+    anchor, read as a browser reads them: inside tags only (not in comments, scripts or
+    styles), each quoted value whole (an attribute written inside another's value is part of
+    that value)."""
+    if "<!--" in text or "<script" in text or "<style" in text or "<SCRIPT" in text:
+        text = _SKIPPED.sub("", text)
+    for tag in _TAG.finditer(text):
+        inside = tag.group(2)
+        if "=" not in inside:
+            continue
+        lowered = inside.lower()
+        if not any(word in lowered for word in _WANTED):
+            continue
         name = tag.group(1).lower()
-        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+        for attribute in _ATTRIBUTE.finditer(inside):
             value = next((v for v in attribute.group(2, 3, 4) if v is not None), "")
             yield name, attribute.group(1).lower(), html.unescape(value) if "&" in value else value
 
 
+def scan(text: str) -> tuple[list[str], set[str]]:
+    """A page's links (`href`, `src`) and anchors (ids, and the names of `<a>` elements)."""
+    links: list[str] = []
+    ids: set[str] = set()
+    for tag, name, value in _attributes(text):
+        if name == "href" or name == "src":
+            links.append(value)
+        elif name == "id" or (name == "name" and tag == "a"):
+            ids.add(value)
+    return links, ids
+
+
 def links_of(text: str) -> list[str]:
     """The addresses a page's elements lead to or load (`href`, `src`)."""
-    return [value for _tag, name, value in _attributes(text) if name in ("href", "src")]
+    return scan(text)[0]
 
 
 def ids_of(text: str) -> set[str]:
     """The anchors of a page: its elements' ids, and the names of its `<a>` elements."""
-    return {
-        value
-        for tag, name, value in _attributes(text)
-        if name == "id" or (name == "name" and tag == "a")
-    }
+    return scan(text)[1]
 
 
 def json_links(data: bytes) -> list[str]:

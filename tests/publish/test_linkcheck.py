@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from generator.publish.linkcheck import Links, check, ids_of, json_links, links_of, resolve
+from generator.publish.linkcheck import (
+    Links,
+    check,
+    ids_of,
+    json_links,
+    links_of,
+    resolve,
+    scan,
+)
 
 
 def test_links_resolve_as_a_browser_follows_them():
@@ -55,3 +63,7 @@ def test_the_rows_of_a_table_the_site_draws_are_checked_from_the_root():
     links.add("api/v1/projects.json", json_links(rows), at="index.html")
     broken = links.broken({"projects/X1/index.html", "api/v1/projects.json"}, {})
     assert [(b.page, b.link) for b in broken] == [("api/v1/projects.json", "projects/GONE/")]
+
+
+def test_attribute_names_are_read_in_any_case():
+    assert scan('<A HREF="x/">x</A><H2 ID="t">T</H2>') == (["x/"], {"t"})
