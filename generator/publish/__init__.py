@@ -145,7 +145,7 @@ def build_site(
             out,
             shell_of,
             in_nav,
-            site_config(root),
+            plan.config,
             engine_files,
             reuse.load(cache_dir, out),
             code if cache_dir is not None else None,
@@ -169,9 +169,14 @@ def build_site(
         writer.put("sitemap.xml.gz", sitemap.gzipped(xml))
         broken = writer.broken_links()
         if broken:
-            shown = "\n".join(str(b) for b in broken[:50])
+            shown = "\n".join(
+                f"{_source_of(b.page, project, writer.sources)}: {b}" for b in broken[:50]
+            )
             more = f"\n… and {len(broken) - 50} more" if len(broken) > 50 else ""
-            raise PublishError(f"{len(broken)} internal link(s) do not resolve:\n{shown}{more}")
+            raise PublishError(
+                f"{len(broken)} internal link(s) do not resolve; fix each link in the file "
+                f"named before it (a page's address is relative to the page):\n{shown}{more}"
+            )
         clock.lap("sitemap and link check")
         try:
             indexer.wait()
@@ -245,7 +250,7 @@ class _Writer:
         self.out = out
         self.shell_of = shell_of
         self.in_nav = in_nav
-        self.site_shell = shells.Site(config.repository, config.branch)
+        self.config = config
         self.before = before
         self.code = code
         """The generator's version, part of every key; None: no key (nothing is kept)."""
@@ -253,6 +258,8 @@ class _Writer:
         self.engine = set(engine_files)
         self.extra: dict[str, str] = {}
         self.pages: list[str] = []
+        self.sources: dict[str, str] = {}
+        """A page made by this build → the record file it shows."""
         self.folders: set[Path] = set()
         self.made = 0
         self.kept = 0
@@ -321,7 +328,7 @@ class _Writer:
             place = shells.place_of(page, path in self.in_nav)
             shell = self.shell_of[place.probe]
             try:
-                text = shells.fill(shell, page, self.site_shell)
+                text = shells.fill(shell, page, self.config)
             except shells.ShellError as exc:
                 raise PublishError(str(exc)) from None
             target = output_of(path)
@@ -330,6 +337,8 @@ class _Writer:
             body_links, body_ids = linkcheck.scan(page.body)
             written.ids = sorted(map(sys.intern, body_ids))
             own = body_ids | self.shell_ids[place.probe]
+            if page.edit:
+                self.sources[target] = page.edit
             leaving = self.links.add(target, body_links, own)
             written.links = sorted(set(map(sys.intern, leaving)))
             files[target] = written
@@ -392,6 +401,18 @@ class _Writer:
         return self.links.broken(present, ids)
 
 
+def _source_of(output: str, project: Path, sources: Mapping[str, str]) -> str:
+    """The file a page of the site comes from: a record, a hand-written page, or the
+    generator."""
+    if output in sources:
+        return sources[output]
+    stem = output.removesuffix("index.html").rstrip("/") or "index"
+    for candidate in (f"content/{stem}.md", f"content/{stem}/index.md"):
+        if (project / candidate).is_file():
+            return candidate
+    return "the generator"
+
+
 def _stage_docs(
     content: Path, docs: Path, engine_pages: Mapping[str, str], places: dict[str, shells.Place]
 ) -> None:
@@ -400,15 +421,18 @@ def _stage_docs(
     if content.is_dir():
         shutil.copytree(content, docs, dirs_exist_ok=True)
     for path, text in engine_pages.items():
-        _write_new(docs, path, text, "a generated reference page")
+        _write_new(docs, path, text, f"the generated page {path}")
     for probe, place in sorted(places.items()):
-        _write_new(docs, probe, shells.probe_markdown(place), f"the probe of {probe}")
+        what = f"the generated page {probe}" if place.own else "a page the build makes"
+        _write_new(docs, probe, shells.probe_markdown(place), what)
 
 
 def _write_new(docs: Path, path: str, text: str, what: str) -> None:
     target = docs / path
     if target.exists():
-        raise PublishError(f"content/{path} is in the place of {what}: rename or remove it")
+        raise PublishError(
+            f"content/{path} is in the place of {what}: rename or remove content/{path}"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
 

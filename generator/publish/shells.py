@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from generator.render.html import visible
 from generator.render.page import Heading, Page, url_of
+from generator.render.views import SiteConfig
 
 MARK = "jcm-probe"
 TITLE = "jcm-probe-title"
@@ -110,12 +111,7 @@ class Shell:
     """The probe page's SHA-256: a page filled into a shell of another digest is another page."""
 
     def fill(self, values: dict[str, str]) -> str:
-        out = []
-        for piece, slot in zip(self.pieces, self.slots, strict=False):
-            out.append(piece)
-            out.append(values[slot])
-        out.append(self.pieces[-1])
-        return "".join(out)
+        return _joined(self.pieces, self.slots, values)
 
 
 def split(html: str, place: Place, url: str) -> Shell:
@@ -238,15 +234,7 @@ def _text(title: str) -> str:
     return Markup(title).striptags()
 
 
-@dataclass(frozen=True)
-class Site:
-    """What a page's values need from the site: its repository, for the edit buttons."""
-
-    repository: str
-    branch: str
-
-
-def fill(shell: Shell, page: Page, site: Site) -> str:
+def fill(shell: Shell, page: Page, site: SiteConfig) -> str:
     """The page in its shell."""
     if not page.toc or page.toc[0].level != 1:
         raise ShellError(f"{page.path}: a generated page starts with its title (an h1)")
@@ -262,15 +250,19 @@ def fill(shell: Shell, page: Page, site: Site) -> str:
     return shell.fill(values)
 
 
-def _filled_actions(shell: Shell, page: Page, site: Site) -> str:
+def _filled_actions(shell: Shell, page: Page, site: SiteConfig) -> str:
     if shell.actions is None or not page.edit or not site.repository:
         return ""
     pieces, slots = shell.actions
-    repo = site.repository.rstrip("/")
     values = {
-        "edit": escape(f"{repo}/edit/{site.branch}/{page.edit}"),
-        "view": escape(f"{repo}/raw/{site.branch}/{page.edit}"),
+        "edit": escape(site.file_url(page.edit)),
+        "view": escape(site.file_url(page.edit, "raw")),
     }
+    return _joined(pieces, slots, values)
+
+
+def _joined(pieces: tuple[str, ...], slots: tuple[str, ...], values: dict[str, str]) -> str:
+    """The pieces with each slot's value between them."""
     out = []
     for piece, slot in zip(pieces, slots, strict=False):
         out.append(piece)

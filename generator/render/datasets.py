@@ -552,9 +552,14 @@ class Tables:
 
     def __init__(self, views: Views) -> None:
         self.views = views
+        self._last: Dataset | None = None
+        """The table asked for last: a part asks for its table twice (for its inputs, then
+        to make its files), and only one is kept."""
 
     def __getitem__(self, name: str) -> Dataset:
-        return TABLES[name](self.views)
+        if self._last is None or self._last.name != name:
+            self._last = TABLES[name](self.views)
+        return self._last
 
     def all(self) -> list[Dataset]:
         return all_datasets(self.views)

@@ -13,10 +13,9 @@ import re
 
 import jinja2
 
-from generator.render.html import BIDI as _BIDI
-from generator.render.html import code_spans
+from generator.render.html import code_spans, visible
 
-# `~` is not among them: the site's converter has no strikethrough, and Python-Markdown does
+# `~` is not among them: the site's Markdown has no strikethrough, and Python-Markdown does
 # not undo `\~`, so an escaped tilde would be shown with its backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|!])")
 _LINE_START = re.compile(r"^(\s*)(?:([-+>])|(\d+)([.)]))(?=\s|$)")
@@ -32,25 +31,11 @@ def text(value: object) -> str:
     """
     if value is None:
         return ""
-    if type(value) is str:
-        return _text_of_str(value)
-    return _escaped(str(value))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _text_of_str(value: str) -> str:
-    """`text` of a string, remembered. **Why:** a registry repeats its names (countries,
-    methodologies, entities, statuses) on thousands of pages; only strings, whose text is
-    their value (a Decimal equal to another may be written otherwise)."""
-    return _escaped(value)
-
-
-def _escaped(raw: str) -> str:
-    raw = raw.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    raw = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     raw = html.escape(raw, quote=False)
     raw = _MD_SPECIAL.sub(r"\\\1", raw)
     raw = _LINE_START.sub(_unlisted, raw)
-    return _BIDI.sub(_visible, raw)
+    return visible(raw)
 
 
 def _unlisted(match: re.Match[str]) -> str:
@@ -69,11 +54,6 @@ def message(value: object) -> str:
     if value is None:
         return ""
     return "".join(code(p) if name else text(p) for p, name in code_spans(str(value)))
-
-
-def _visible(match: re.Match[str]) -> str:
-    """A bidirectional control shown as its code point, so it cannot reorder what is shown."""
-    return f"[U+{ord(match.group(0)):04X}]"
 
 
 _INERT = str.maketrans(
@@ -96,7 +76,7 @@ def inline_html(value: object) -> str:
     so an escaped `[x](javascript:…)` there would become a link; an entity shows the same
     character and is matched by no pattern.
     """
-    return _BIDI.sub(_visible, str(value)).translate(_INERT)
+    return visible(str(value)).translate(_INERT)
 
 
 def code(value: object) -> str:

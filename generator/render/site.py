@@ -69,6 +69,8 @@ class Plan:
     """The paths of the record pages (each kind's shells are planned from them)."""
     docs: dict[str, str] = field(default_factory=dict)
     """Markdown pages for the site engine to build (the reference pages), by docs path."""
+    config: SiteConfig = field(default_factory=SiteConfig)
+    """The operator's settings the pages were made with (repository, branch: edit buttons)."""
 
     def parts(self) -> list[Part]:
         return [*self.nav, *self.records, *self.data]
@@ -152,7 +154,7 @@ def plan_site(validation: Any, history: History, config: SiteConfig) -> Plan:
         "reference/codes.md": render_codes_page(),
         "reference/records.md": render_records_page(),
     }
-    return Plan(nav, records, data, record_pages, docs)
+    return Plan(nav, records, data, record_pages, docs, config)
 
 
 def render_site(validation: Any, history: History, config: SiteConfig) -> Rendered:

@@ -48,6 +48,11 @@ class SiteConfig:
     notice: str = ""
     site_name: str = "JCM Registry"
 
+    def file_url(self, path: str, action: str = "edit") -> str:
+        """Where the repository shows a file of it (`edit`, `raw`); empty without one."""
+        repo = self.repository.rstrip("/")
+        return f"{repo}/{action}/{self.branch}/{path}" if repo else ""
+
 
 @dataclass
 class Views:
@@ -97,8 +102,7 @@ class Views:
         return self.history.of(record.path)
 
     def edit_url(self, record: Record) -> str:
-        repo = self.config.repository.rstrip("/")
-        return f"{repo}/edit/{self.config.branch}/{record.path}" if repo else ""
+        return self.config.file_url(record.path)
 
     def report_url(self, record: Record) -> str:
         repo = self.config.repository.rstrip("/")

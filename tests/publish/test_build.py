@@ -54,6 +54,7 @@ def with_page(plan: Plan, path: str, change) -> Plan:
         plan.data,
         plan.record_pages,
         plan.docs,
+        plan.config,
     )
 
 
@@ -66,7 +67,7 @@ def test_a_broken_anchor_fails_the_build_and_keeps_the_old_site(tmp_path):
     (out / "index.html").write_text("previous")
     with pytest.raises(
         PublishError,
-        match=r"1 internal link.*\nabout/index.html: ../projects/#no-such — .* no anchor #no-such$",
+        match=r"1 internal link.*\ncontent/about\.md: about/index\.html: \.\./projects/#no-such — .* no anchor #no-such$",
     ):
         build_site(root, planned(root), out)
     assert (out / "index.html").read_text() == "previous"
@@ -84,9 +85,13 @@ def test_a_broken_link_in_a_generated_page_fails_the_build(tmp_path):
             page.description,
             page.body + '<p><a href="../NOPE/">x</a></p>',
             page.toc,
+            edit=page.edit,
         ),
     )
-    with pytest.raises(PublishError, match=r"projects/XA001/index.html: \.\./NOPE/ — no such file"):
+    with pytest.raises(
+        PublishError,
+        match=r"data/projects/XA001/project\.yaml: projects/XA001/index.html: \.\./NOPE/ — no such",
+    ):
         build_site(root, plan, tmp_path / "site")
 
 

@@ -170,6 +170,7 @@ def test_the_links_of_a_kept_page_are_checked_too(first, tmp_path):
         [p for p in plan.data if p not in sheets],
         plan.record_pages,
         plan.docs,
+        plan.config,
     )
     with pytest.raises(PublishError, match=r"methodologies/XA_AM001/index.html: .*xlsx"):
         build_site(root0, without, out, read_history(root0), cache_dir=cache, code=code_version())

@@ -19,6 +19,7 @@ from generator.pipeline import build, validate_root
 from generator.publish import shells, site_config
 from generator.render.page import Heading, Page, output_of
 from generator.render.site import plan_site, render_site
+from generator.render.views import SiteConfig
 from tests.conftest import FIXTURES, ROOT
 from tests.publish.dom import normalised
 
@@ -112,7 +113,7 @@ def sites(tmp_path_factory):
             meta["hide"] = list(page.hide)
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_text("---\n" + json.dumps(meta) + "\n---\n")
-        edit = f"{config.repository}/edit/{config.branch}/{page.edit}" if page.edit else None
+        edit = config.file_url(page.edit) if page.edit else None
         given[path] = {"body": page.body, "toc": _tokens(page.toc), "edit_url": edit}
     hooks = base / "hooks"
     hooks.mkdir()
@@ -177,7 +178,7 @@ def _page(body: str, title: str = "A <b>title</b>") -> Page:
 def test_a_probe_is_split_at_its_markers_and_filled_with_a_page():
     shell = shells.split(PROBE % "", PLACE, "projects/jcm-probe/")
     assert set(shell.slots) == {"title", "description", "skip", "toc", "actions", "content"}
-    page = shells.fill(shell, _page("<h1>jcm-probe-title</h1>"), shells.Site("", "main"))
+    page = shells.fill(shell, _page("<h1>jcm-probe-title</h1>"), SiteConfig())
     assert "<title>A &lt;b&gt;title&lt;/b&gt; - Site</title>" in page
     assert 'content="said &quot;so&quot;"' in page
     assert 'href="#t" class="md-skip"' in page and 'href="#a"' in page
@@ -200,7 +201,7 @@ def test_a_page_without_a_title_heading_is_refused():
     shell = shells.split(PROBE % "", PLACE, "projects/jcm-probe/")
     page = Page("projects/X1.md", "t", "d", "<p>no title</p>", (Heading(2, "a", "A"),))
     with pytest.raises(shells.ShellError, match="starts with its title"):
-        shells.fill(shell, page, shells.Site("", "main"))
+        shells.fill(shell, page, SiteConfig())
 
 
 def test_places_are_shared_by_section_depth_and_shape():
