@@ -93,9 +93,9 @@ _ALLOWED = {
     ("generator.findings", "Finding"),
     ("generator.findings", "Severity"),
     ("generator.load.yaml_source", "ParsedYaml"),
-    ("generator.partitions", "Summary"),
-    ("generator.partitions", "Block"),
-    ("generator.partitions", "Claim"),
+    ("generator.load.summary", "Summary"),
+    ("generator.load.summary", "Block"),
+    ("generator.load.summary", "Claim"),
 }
 
 

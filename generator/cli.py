@@ -287,8 +287,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _changed_in_full(root: Path, args: argparse.Namespace, cache: Cache) -> tuple:
     """`--changed-since` when a shared record changed: the whole registry, findings filtered."""
-    from generator.diff import affected
-    from generator.partitions import changed_paths, removed_keys
+    from generator.partitions import affected, changed_paths, removed_keys
     from generator.pipeline import validate_root
 
     result = validate_root(root, cache)

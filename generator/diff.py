@@ -14,60 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.dependencies import references
 from generator.findings import Finding, Severity
-from generator.load.paths import partition_of
 from generator.load.registry import Record
 from generator.load.tree import GitTree
-from generator.pipeline import Validation, validate_tree
+from generator.pipeline import validate_tree
+from generator.report.validation import Validation
 
 MAX_FIELDS = 25
 MAX_ROWS = 200
-
-# ---------------------------------------------------------------------------------------------
-# What a change touches
-
-
-def affected(validation: Validation, changed: set[str], removed: set[str]) -> set[str]:
-    """Paths of the records a change touches: the changed ones, the ones they refer to when
-    they are decisions (whose statuses move), and every record that refers to any of them.
-
-    A decision acts for its own country only: a TPE it designates or suspends touches the
-    records of that country which name the TPE, not those of every country.
-    """
-    records = validation.loaded.all_records()
-    by_path = {r.path: r for r in records}
-    aliases = _tpe_aliases(validation)
-    keys = {f"{r.kind}:{r.key}" for r in records if r.path in changed}
-    keys |= removed
-    tpes_in: set[tuple[str, str]] = set()
-    for path in changed:
-        record = by_path.get(path)
-        if record is not None and record.kind == "decision":
-            for ref in references(record):
-                if ref.startswith("tpe:"):
-                    tpes_in.add((aliases.get(ref, ref), record.model.country))
-                else:
-                    keys.add(ref)
-    keys |= {aliases[k] for k in list(keys) if k in aliases}
-    out = {r.path for r in records if r.path in changed}
-    for record in records:
-        refs = references(record)
-        refs |= {aliases[k] for k in refs if k in aliases}
-        country = partition_of(record.path)
-        if (
-            f"{record.kind}:{record.key}" in keys
-            or refs & keys
-            or any((ref, country) in tpes_in for ref in refs)
-        ):
-            out.add(record.path)
-    return out
-
-
-def _tpe_aliases(validation: Validation) -> dict[str, str]:
-    registry = validation.registry
-    return {f"tpe:{number}": f"tpe:{slug}" for number, (slug, _) in registry.tpe_numbers.items()}
-
 
 # ---------------------------------------------------------------------------------------------
 # The semantic diff

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.findings import Finding, make_finding
 from generator.load.registry import Loaded, Record
-
-if TYPE_CHECKING:
-    from generator.partitions import Summary
+from generator.load.summary import Summary
 
 
 @dataclass(frozen=True)

@@ -22,118 +22,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Cache, key_of
-from generator.dependencies import partition_of_ref, references
+from generator.cache import Cache
+from generator.dependencies import references
 from generator.findings import Finding
 from generator.history import Started, git_output, start_changes
 from generator.load.paths import classify, partition_of
-from generator.load.registry import Loaded, Record, load_registry
+from generator.load.registry import load_registry
+from generator.load.summary import Summary
 from generator.load.tree import WorkingTree
-from generator.pipeline import Validation, validate_loaded
-from generator.rules.ledger import serial_blocks
+from generator.pipeline import validate_loaded
+from generator.report.partitions import digests_of, summaries_of
+from generator.report.validation import Validation
 from generator.util.timing import paused_gc
 
 CONTAINERS = frozenset({"data/countries", "data/decisions", "data/methodologies", "data/projects"})
-
-
-@dataclass(frozen=True)
-class Block:
-    """A serial block another partition's issuance holds in a registry shared across partitions."""
-
-    registry: str
-    start: int
-    end: int
-    key: str
-    path: str
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A TPE designation number claimed by a decision item (`ref`) of another partition."""
-
-    ref: str
-    number: str
-    tpe: str
-    country: str
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the registry-wide checks need to know of a partition that is not loaded."""
-
-    partition: str
-    reaches: frozenset[str] = frozenset()
-    """The other partitions its records refer to."""
-    blocks: tuple[Block, ...] = ()
-    claims: tuple[Claim, ...] = ()
-
-
-def summarise(partition: str, records: Iterable[Record]) -> Summary:
-    """The summary of one partition, from its loaded records."""
-    reaches: set[str] = set()
-    blocks: list[Block] = []
-    claims: dict[str, Claim] = {}
-    for record in records:
-        for ref in references(record):
-            other = partition_of_ref(ref)
-            if other is not None and other != partition:
-                reaches.add(other)
-        if record.kind == "issuance":
-            blocks += [
-                Block(registry, start, end, record.key, record.path)
-                for registry, start, end, _where in serial_blocks(record)
-                if registry != partition
-            ]
-        elif record.kind == "decision":
-            for item in record.model.items:
-                if item.type == "designate_tpe" and item.number:
-                    ref = f"{record.key}#{item.id}"
-                    claims[ref] = Claim(ref, item.number, item.tpe, record.model.country)
-    return Summary(partition, frozenset(reaches), tuple(blocks), tuple(claims.values()))
-
-
-def summaries_of(loaded: Loaded) -> dict[str, Summary]:
-    """A summary of every partition that has files in `loaded`."""
-    grouped: dict[str, list[Record]] = {}
-    for path in [*loaded.blobs, *loaded.inputs]:
-        part = partition_of(path)
-        if part is not None:
-            grouped.setdefault(part, [])
-    for record in loaded.all_records():
-        part = partition_of(record.path)
-        if part is not None:
-            grouped.setdefault(part, []).append(record)
-    return {part: summarise(part, records) for part, records in grouped.items()}
-
-
-def partition_digest(files: Iterable[tuple[str, str]]) -> str:
-    """The digest of a partition's content from (path, git blob id) pairs."""
-    lines = sorted(f"{path}\0{blob}" for path, blob in files)
-    return key_of("partition", *lines)
-
-
-def digests_of(blobs: dict[str, str]) -> dict[str, str]:
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for path, blob in blobs.items():
-        part = partition_of(path)
-        if part is not None:
-            grouped.setdefault(part, []).append((path, blob))
-    return {part: partition_digest(files) for part, files in grouped.items()}
-
-
-def remember_partitions(loaded: Loaded, cache: Cache) -> None:
-    """After a full run: keep each partition's summary, for later partitioned runs.
-
-    A partition with a file that could not be read whole (too large, a symbolic link) is not
-    kept: its digest could not match the one git gives.
-    """
-    digests = digests_of(loaded.blobs)
-    known = cache.get_many("partition", digests.values())
-    wanted = {part for part, digest in digests.items() if digest not in known}
-    if not wanted:
-        return
-    summaries = summaries_of(loaded)
-    cache.put_many("partition", {digests[p]: summaries[p] for p in wanted if p in summaries})
 
 
 def selector(partitions: set[str], shared: bool) -> Callable[[str], bool]:
@@ -149,6 +51,51 @@ def selector(partitions: set[str], shared: bool) -> Callable[[str], bool]:
         return part in partitions or (shared and path.startswith("data/countries/"))
 
     return keep
+
+
+# ---------------------------------------------------------------------------------------------
+# What a change touches
+
+
+def affected(validation: Validation, changed: set[str], removed: set[str]) -> set[str]:
+    """Paths of the records a change touches: the changed ones, the ones they refer to when
+    they are decisions (whose statuses move), and every record that refers to any of them.
+
+    A decision acts for its own country only: a TPE it designates or suspends touches the
+    records of that country which name the TPE, not those of every country.
+    """
+    records = validation.loaded.all_records()
+    by_path = {r.path: r for r in records}
+    aliases = _tpe_aliases(validation)
+    keys = {f"{r.kind}:{r.key}" for r in records if r.path in changed}
+    keys |= removed
+    tpes_in: set[tuple[str, str]] = set()
+    for path in changed:
+        record = by_path.get(path)
+        if record is not None and record.kind == "decision":
+            for ref in references(record):
+                if ref.startswith("tpe:"):
+                    tpes_in.add((aliases.get(ref, ref), record.model.country))
+                else:
+                    keys.add(ref)
+    keys |= {aliases[k] for k in list(keys) if k in aliases}
+    out = {r.path for r in records if r.path in changed}
+    for record in records:
+        refs = references(record)
+        refs |= {aliases[k] for k in refs if k in aliases}
+        country = partition_of(record.path)
+        if (
+            f"{record.kind}:{record.key}" in keys
+            or refs & keys
+            or any((ref, country) in tpes_in for ref in refs)
+        ):
+            out.add(record.path)
+    return out
+
+
+def _tpe_aliases(validation: Validation) -> dict[str, str]:
+    registry = validation.registry
+    return {f"tpe:{number}": f"tpe:{slug}" for number, (slug, _) in registry.tpe_numbers.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,8 +191,6 @@ def validate_changed(
 ) -> Scoped | str:
     """Check what changed since `rev` by partitions; a reason string when a full run is needed.
     `started`: the listing of changes, if the caller started it (see `changed_paths`)."""
-    from generator.diff import affected
-
     changes = changed_paths(root, rev, started)
     at_rev = partition_digests_at(root, rev, cache) if changes is not None else None
     if changes is None or at_rev is None:

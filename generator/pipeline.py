@@ -8,36 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.cache import Cache
-from generator.compute.recalc import Computed, compute
-from generator.compute.totals import Totals, totals
-from generator.coverage import Measure, coverage
+from generator.compute.recalc import compute
+from generator.compute.totals import totals
+from generator.coverage import coverage
 from generator.findings import Finding, sort_findings
-from generator.link import Registry, link
+from generator.link import link
 from generator.load.registry import Loaded, load_registry
+from generator.load.summary import Summary
 from generator.load.tree import SourceTree, WorkingTree
-from generator.rules import Outcome, run_rules
-from generator.state import State, fold
+from generator.report.integrity import tally
+from generator.report.validation import Validation
+from generator.rules import run_rules
+from generator.state import fold
 from generator.util.timing import Clock, paused_gc
-
-if TYPE_CHECKING:
-    from generator.partitions import Summary
-
-
-@dataclass
-class Validation:
-    """What `jcm validate` reports, and what the render stage builds on."""
-
-    loaded: Loaded
-    findings: list[Finding] = field(default_factory=list)
-    registry: Registry | None = None
-    state: State | None = None
-    computed: Computed | None = None
-    totals: Totals | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
-    coverage: list[Measure] = field(default_factory=list)
 
 
 def validate_tree(
@@ -53,7 +38,7 @@ def validate_tree(
         validation = validate_loaded(loaded, timings=timings)
         if cache is not None:
             from generator.load.registry import remember_positions
-            from generator.partitions import remember_partitions
+            from generator.report.partitions import remember_partitions
 
             clock.lap()
             remember_partitions(validation.loaded, cache)
@@ -76,15 +61,17 @@ def validate_loaded(
     outcomes = run_rules(registry, state, computed)
     clock.lap("rules")
     rule_findings = [o for o in outcomes if isinstance(o, Finding)]
+    findings = sort_findings([*loaded.findings, *registry.findings, *rule_findings])
     validation = Validation(
         loaded=loaded,
-        findings=sort_findings([*loaded.findings, *registry.findings, *rule_findings]),
+        findings=findings,
         registry=registry,
         state=state,
         computed=computed,
         totals=totals(registry, state),
         outcomes=outcomes,
         coverage=coverage(registry, state),
+        integrity=tally(outcomes, findings),
     )
     clock.lap("totals and coverage")
     return validation

@@ -18,8 +18,7 @@ import pytest
 
 from generator.cache import Cache
 from generator.cli import main
-from generator.diff import affected
-from generator.partitions import Scoped, changed_paths, removed_keys, validate_changed
+from generator.partitions import Scoped, affected, changed_paths, removed_keys, validate_changed
 from generator.pipeline import validate_root
 from generator.synth import synthesize
 
@@ -273,7 +272,8 @@ def test_partitioned_run_equals_full_run_on_the_bundled_data(bundled: Path, tmp_
 def test_partition_digests_kept_by_tree_are_the_listed_ones(clean: Path, tmp_path: Path):
     """Digests found under the revision's data tree id equal those a fresh listing gives; a
     revision that is not one gives None."""
-    from generator.partitions import blobs_at, digests_of, partition_digests_at
+    from generator.partitions import blobs_at, partition_digests_at
+    from generator.report.partitions import digests_of
 
     cache = Cache(tmp_path / "cache")
     fresh = digests_of(blobs_at(clean, "HEAD"))

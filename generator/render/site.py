@@ -1292,17 +1292,17 @@ def _integrity_page(views: Views) -> Rendered:
     out = Rendered()
     here = "integrity/index.md"
     coverage = views.v.coverage
-    rules = views.rule_stats()
+    rules = views.v.integrity
     concerned = [
         {
-            "code": r["code"],
+            "code": r.code,
             "severity": str(f.severity),
             "path": path,
             "href": page_url(views.page_of_path(path)) if views.page_of_path(path) else "",
             "message": f.message,
         }
         for r in rules
-        for path, f in r["records"].items()
+        for path, f in r.records.items()
     ]
     findings_paged = (
         paged(
@@ -1318,7 +1318,7 @@ def _integrity_page(views: Views) -> Rendered:
             ],
             [("code", "Code"), ("severity", "Severity")],
         )
-        if any(len(r["records"]) > INLINE_ROWS for r in rules)
+        if any(len(r.records) > INLINE_ROWS for r in rules)
         else None
     )
     out.pages[here] = _render(

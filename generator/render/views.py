@@ -13,14 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from generator.findings import Finding, Severity, catalogue
+from generator.findings import Finding, Severity
 from generator.history import Commit, History
 from generator.load.registry import Record
 from generator.render import links
 from generator.schema.base import display_version
 
 if TYPE_CHECKING:
-    from generator.pipeline import Validation
+    from generator.report.validation import Validation
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "incomplete": 2}
 SHOWN_PLACES = 12
@@ -315,39 +315,6 @@ class Views:
         if isinstance(value, int):
             return f"{value:,}"
         return str(value)
-
-    # -- integrity ---------------------------------------------------------------------------
-
-    def rule_stats(self) -> list[dict[str, Any]]:
-        """Per code: passes, warnings, errors, incompletes, and the records concerned."""
-        from generator.rules import Passed, registered_rules
-
-        rows: dict[str, dict[str, Any]] = {}
-        family_of = {c.code: c for c in catalogue().values()}
-        codes = [code for rule in registered_rules() for code in rule.codes]
-        codes += [c for c, e in family_of.items() if e.family in ("identity",) and c not in codes]
-        for code in codes:
-            entry = family_of[code]
-            rows[code] = {
-                "code": code,
-                "title": entry.title,
-                "family": entry.family,
-                "pass": 0,
-                "warning": 0,
-                "error": 0,
-                "incomplete": 0,
-                "records": {},
-            }
-        for outcome in self.v.outcomes:
-            if isinstance(outcome, Passed) and outcome.code in rows:
-                rows[outcome.code]["pass"] += 1
-        for finding in self.v.findings:
-            row = rows.get(finding.code)
-            if row is None:
-                continue
-            row[str(finding.severity)] += 1
-            row["records"].setdefault(finding.path, finding)
-        return list(rows.values())
 
     def page_of_path(self, path: str) -> str | None:
         """The page that shows the record in a data file (for links from findings)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.findings import Severity
-from generator.rules import Context, Outcome, Passed, rule
 from generator.rules.ledger import notification_of, reports_for
+from generator.rules.registry import Context, Outcome, Passed, rule
 
 PUBLISHED = {
     "registered": "registered",

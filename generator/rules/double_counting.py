@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 
 
 @rule("DOUBLE-COUNTING")

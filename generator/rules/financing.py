@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 
 GOVERNMENT_OF_JAPAN = "government of japan"
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 from generator.state import members_on
 
 

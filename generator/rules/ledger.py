@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from generator.findings import Severity
 from generator.load.registry import Record
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 from generator.state import Act
 
 

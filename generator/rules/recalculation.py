@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.findings import Finding, Severity
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 
 COMPUTE_CODES = (
     "EQ-SYNTAX",

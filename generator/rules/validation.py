@@ -7,7 +7,7 @@ from datetime import date
 
 from generator.findings import Severity
 from generator.load.registry import Record
-from generator.rules import Context, Outcome, Passed, rule
+from generator.rules.registry import Context, Outcome, Passed, rule
 
 
 @rule("VAL-OPINION-OPEN-ITEMS", "VAL-NEGATIVE-REGISTERED")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.findings import Finding
-from generator.pipeline import Validation, validate_root
+from generator.pipeline import validate_root
+from generator.report.validation import Validation
 from tests.conftest import FIXTURES
 
 Edit = str | bytes | Callable[[str], str] | None
