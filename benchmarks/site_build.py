@@ -16,8 +16,8 @@ import threading
 import time
 from pathlib import Path
 
-from generator.cache import Cache
 from generator.pipeline import build
+from generator.util.cache import Cache
 
 
 class ChildPeaks:

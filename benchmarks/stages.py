@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from generator.cache import Cache
-from generator.load.registry import load_registry
+from generator.load.records import load_registry
 from generator.load.tree import WorkingTree
 from generator.pipeline import validate_tree
+from generator.util.cache import Cache
 from generator.util.timing import paused_gc
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from generator.findings import Severity, findings_as_json, has_errors
 
 if TYPE_CHECKING:
-    from generator.cache import Cache
+    from generator.util.cache import Cache
 
 
 def default_root() -> Path:
@@ -121,7 +121,7 @@ def _cache(args: argparse.Namespace, root: Path) -> Cache:
     checkout); a `.jcm-cache` in the checkout is never read, and a warning says so."""
     import os
 
-    from generator.cache import checkout_warning, open_cache
+    from generator.util.cache import checkout_warning, open_cache
 
     warning = checkout_warning(root)
     if warning:
@@ -193,16 +193,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 2
     started = None
     if args.changed_since:  # git lists the changes while the checks are imported
-        from generator.history import start_changes
+        from generator.load.history import start_changes
 
         started = start_changes(root, args.changed_since)
-    from generator.coverage import format_coverage
     from generator.pipeline import validate_root
+    from generator.report.completeness import format_coverage
 
     cache = _cache(args, root)
     note = ""
     if args.changed_since:
-        from generator.partitions import validate_changed
+        from generator.changes import validate_changed
 
         scoped = validate_changed(root, args.changed_since, cache, started)
         if isinstance(scoped, str) and scoped.startswith("cannot compare"):
@@ -287,7 +287,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _changed_in_full(root: Path, args: argparse.Namespace, cache: Cache) -> tuple:
     """`--changed-since` when a shared record changed: the whole registry, findings filtered."""
-    from generator.partitions import affected, changed_paths, removed_keys
+    from generator.changes import affected, changed_paths, removed_keys
     from generator.pipeline import validate_root
 
     result = validate_root(root, cache)
@@ -299,7 +299,7 @@ def _changed_in_full(root: Path, args: argparse.Namespace, cache: Cache) -> tupl
 
 def cmd_spreadsheet(args: argparse.Namespace) -> int:
     from generator.pipeline import validate_root
-    from generator.spreadsheet.writer import Target, build_workbook, target_for, workbook_bytes
+    from generator.render.workbook import Target, build_workbook, target_for, workbook_bytes
 
     root = _root(args)
     if root is None:
@@ -346,9 +346,9 @@ def cmd_spreadsheet(args: argparse.Namespace) -> int:
 
 def cmd_import_monitoring(args: argparse.Namespace) -> int:
     from generator.load.tree import OverlayTree, WorkingTree
+    from generator.load.workbook import read_monitoring_workbook
     from generator.pipeline import validate_tree
-    from generator.spreadsheet.reader import read_monitoring_workbook
-    from generator.yamlout import dump_record
+    from generator.tools.yamlout import dump_record
 
     root = _root(args)
     if root is None:
@@ -385,7 +385,7 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.diff import diff_revisions, to_markdown
+    from generator.tools.diff import diff_revisions, to_markdown
 
     root = (args.root or default_root()).resolve()
     try:
@@ -406,7 +406,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from generator.links_check import check_links, report
+    from generator.tools.source_links import check_links, report
 
     root = _root(args)
     if root is None:
@@ -418,7 +418,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from generator.synth import synthesize
+    from generator.tools.synth import synthesize
 
     if (args.out / "data").exists():
         print(f"jcm: {args.out / 'data'} exists; give an empty folder", file=sys.stderr)
@@ -432,7 +432,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from generator.scaffold import ScaffoldError, scaffold
+    from generator.tools.scaffold import ScaffoldError, scaffold
 
     root = _root(args)
     if root is None:
@@ -501,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading_main():
         signal.signal(signal.SIGTERM, _terminate)
     args = _parser().parse_args(argv)
-    from generator.cache import CacheRefused
+    from generator.util.cache import CacheRefused
 
     try:
         return COMMANDS[args.command](args)

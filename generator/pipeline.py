@@ -9,19 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Cache
 from generator.compute.recalc import compute
 from generator.compute.totals import totals
-from generator.coverage import coverage
 from generator.findings import Finding, sort_findings
-from generator.link import link
-from generator.load.registry import Loaded, load_registry
+from generator.link.registry import link
+from generator.load.records import Loaded, load_registry
 from generator.load.summary import Summary
 from generator.load.tree import SourceTree, WorkingTree
+from generator.report.completeness import coverage
 from generator.report.integrity import tally
 from generator.report.validation import Validation
 from generator.rules import run_rules
-from generator.state import fold
+from generator.status.fold import fold
+from generator.util.cache import Cache
 from generator.util.timing import Clock, paused_gc
 
 
@@ -37,7 +37,7 @@ def validate_tree(
         clock.lap("load")
         validation = validate_loaded(loaded, timings=timings)
         if cache is not None:
-            from generator.load.registry import remember_positions
+            from generator.load.records import remember_positions
             from generator.report.partitions import remember_partitions
 
             clock.lap()
@@ -50,7 +50,7 @@ def validate_tree(
 def validate_loaded(
     loaded: Loaded, outside: Iterable[Summary] = (), timings: dict[str, float] | None = None
 ) -> Validation:
-    """Everything after the load stage (`outside`: see `generator.partitions`)."""
+    """Everything after the load stage (`outside`: see `generator.changes`)."""
     clock = Clock(timings)
     registry = link(loaded, outside)
     clock.lap("link")
@@ -100,11 +100,11 @@ def build(
     """Validate, and only if nothing is an error, render and publish the site into `out`.
 
     `timings`, when given, receives the seconds each stage took (for the benchmark)."""
-    from generator.cache import code_version
     from generator.findings import has_errors
-    from generator.history import read_history
+    from generator.load.history import read_history
     from generator.publish import build_site, site_config
     from generator.render.site import plan_site
+    from generator.util.cache import code_version
 
     validation = validate_root(root, cache, timings)
     if has_errors(validation.findings):

@@ -19,10 +19,10 @@ from generator.compute import expressions as ex
 from generator.compute.methodology import Compiled, compile_version
 from generator.compute.units import UnitError, compatible, factor, parse_unit
 from generator.findings import Finding, Severity, make_finding
-from generator.link import Registry
-from generator.load.registry import Record
+from generator.link.registry import Registry
+from generator.load.records import Record
 from generator.schema.base import shown_version
-from generator.state import State
+from generator.status.fold import State
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from generator.link import Registry
-from generator.state import State
+from generator.link.registry import Registry
+from generator.status.fold import State
 
 
 @dataclass

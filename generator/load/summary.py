@@ -1,7 +1,7 @@
 """What the registry-wide checks need to know of a partner country's partition that is not loaded.
 
 `jcm validate --changed-since` loads only the partitions a change touches and reads the others
-as these summaries (made by `generator.partitions`); the link stage and the ledger rules read
+as these summaries (made by `generator.changes`); the link stage and the ledger rules read
 them beside the loaded records.
 """
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from generator.history import History
+from generator.load.history import History
 from generator.publish import engine, linkcheck, reuse, search, shells, sitemap
 from generator.publish.swap import (
     recover,

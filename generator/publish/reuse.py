@@ -8,7 +8,7 @@ files on disk are all as they were; then the files are linked into the new site 
 
 **Why** the identity on disk and not the bytes: reading the site again would cost what making
 it costs; a file changed on disk since it was written has another modification time, and is
-then made again. The record lives in the user's cache folder (`generator.cache`), never in the
+then made again. The record lives in the user's cache folder (`generator.util.cache`), never in the
 checkout; a build without a cache (`--no-cache`, the deploy build) neither reads nor writes it.
 """
 

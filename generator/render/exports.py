@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from generator.render import safe
 from generator.render.datasets import Dataset, jsonable
-from generator.spreadsheet.writer import workbook_bytes
+from generator.render.workbook import workbook_bytes
 
 
 def dumps(payload: Any) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.load.registry import Loaded
+from generator.load.records import Loaded
 from generator.render.templating import render_template
 
 

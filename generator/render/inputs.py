@@ -3,11 +3,11 @@ previous build made from the same inputs.
 
 A record's page shows the record (a project: with its monitoring reports and issuances), the
 records it refers to and the records that refer to it, as the link stage's references name them
-(`generator.dependencies`), and what the generator derived from them. Its inputs are:
+(`generator.link.dependencies`), and what the generator derived from them. Its inputs are:
 - the digest of each of those files;
 - the decisions of the record's partner country, and its own record, as one digest: the
   statuses, adoption dates, rule parameters and designations a page shows are folded from them
-  (`generator.state`);
+  (`generator.status.fold`);
 - the findings on the records the page shows, as the rules made them (a rule may look across
   the registry: its findings are taken as they are, not from their files);
 - the commits of the record's file (its history section);
@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable
 
-from generator.dependencies import references
-from generator.load.registry import Record
+from generator.link.dependencies import references
+from generator.load.records import Record
 from generator.render.views import Views
 
 RECORDS = ("country", "decision", "methodology", "tpe", "project", "monitoring", "issuance")

@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.history import History
+from generator.load.history import History
 from generator.render import charts, exports, feeds, html, links, safe
 from generator.render.codes import render_codes_page
 from generator.render.datasets import TABLES, Tables, jsonable, page_url
@@ -972,7 +972,7 @@ def _catalogue_files(tables: Tables) -> Rendered:
 
 def _spreadsheet_file(path: str, mid: str, compiled: Any) -> Rendered:
     """A methodology version's monitoring spreadsheet."""
-    from generator.spreadsheet.writer import Target, build_workbook, workbook_bytes
+    from generator.render.workbook import Target, build_workbook, workbook_bytes
 
     out = Rendered()
     out.files[path] = workbook_bytes(build_workbook(compiled, mid, Target()))

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Severity
-from generator.history import Commit, History
-from generator.load.registry import Record
+from generator.load.history import Commit, History
+from generator.load.records import Record
 from generator.render import links
 from generator.schema.base import display_version
 

@@ -1,7 +1,7 @@
 """Each partner country's partition summarised after a full run, for later runs on a change.
 
 A summary (`generator.load.summary`) is keyed by the digest of its partition's files as git
-names them, so `jcm validate --changed-since` (`generator.partitions`) reads an unchanged
+names them, so `jcm validate --changed-since` (`generator.changes`) reads an unchanged
 partition's summary without opening one of its files.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.cache import Cache, key_of
-from generator.dependencies import partition_of_ref, references
+from generator.link.dependencies import partition_of_ref, references
 from generator.load.paths import partition_of
-from generator.load.registry import Loaded, Record
+from generator.load.records import Loaded, Record
 from generator.load.summary import Block, Claim, Summary
 from generator.rules.ledger import serial_blocks
+from generator.util.cache import Cache, key_of
 
 
 def summarise(partition: str, records: Iterable[Record]) -> Summary:

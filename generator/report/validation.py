@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from generator.compute.recalc import Computed
 from generator.compute.totals import Totals
-from generator.coverage import Measure
 from generator.findings import Finding
-from generator.link import Registry
-from generator.load.registry import Loaded
+from generator.link.registry import Registry
+from generator.load.records import Loaded
+from generator.report.completeness import Measure
 from generator.report.integrity import RuleTally
 from generator.rules import Outcome
-from generator.state import State
+from generator.status.fold import State
 
 
 @dataclass

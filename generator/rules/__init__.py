@@ -8,7 +8,7 @@ family is a new module, imported below.
 from __future__ import annotations
 
 from generator.compute.recalc import Computed
-from generator.link import Registry
+from generator.link.registry import Registry
 from generator.rules import (  # noqa: F401  (each family registers its rules when imported)
     claims,
     double_counting,
@@ -20,7 +20,7 @@ from generator.rules import (  # noqa: F401  (each family registers its rules wh
     validation,
 )
 from generator.rules.registry import RULES, Context, Outcome, Passed, Rule
-from generator.state import State
+from generator.status.fold import State
 
 __all__ = ["Outcome", "Passed", "Rule", "registered_rules", "run_rules"]
 

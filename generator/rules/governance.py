@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.rules.registry import Context, Outcome, Passed, rule
-from generator.state import members_on
+from generator.status.fold import members_on
 
 
 @rule("GOV-MEMBERS-LIMIT")

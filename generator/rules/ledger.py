@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.findings import Severity
-from generator.load.registry import Record
+from generator.load.records import Record
 from generator.rules.registry import Context, Outcome, Passed, rule
-from generator.state import Act
+from generator.status.fold import Act
 
 
 def notification_of(ctx: Context, issuance: Record) -> Act | None:

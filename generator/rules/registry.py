@@ -14,9 +14,9 @@ from typing import Any
 
 from generator.compute.recalc import Computed
 from generator.findings import Finding, Severity, make_finding
-from generator.link import Registry
-from generator.load.registry import Record
-from generator.state import ParamValue, State
+from generator.link.registry import Registry
+from generator.load.records import Record
+from generator.status.fold import ParamValue, State
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from generator.findings import Severity
-from generator.load.registry import Record
+from generator.load.records import Record
 from generator.rules.registry import Context, Outcome, Passed, rule
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from benchmarks import run, stages
-from generator.synth import synthesize
+from generator.tools.synth import synthesize
 
 
 def test_the_stage_benchmark_runs_on_a_small_registry(tmp_path):

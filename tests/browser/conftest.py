@@ -68,7 +68,7 @@ def bundled_url(bundled_site) -> str:
 def larger_url(tmp_path_factory) -> str:
     """A synthetic registry of about 300 projects, built once per session."""
     from generator.pipeline import build
-    from generator.synth import synthesize
+    from generator.tools.synth import synthesize
 
     root = tmp_path_factory.mktemp("larger") / "registry"
     synthesize(root, 300, seed=2)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from generator.compute import expressions as ex
 from generator.compute.methodology import compile_version
 from generator.compute.recalc import _run
-from generator.load.registry import load_registry
+from generator.load.records import load_registry
 from generator.load.tree import WorkingTree
 from tests.conftest import FIXTURES
 from tests.rules.helpers import find, run_with

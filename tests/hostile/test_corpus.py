@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from openpyxl import load_workbook
 
-from generator.load.registry import load_record
+from generator.load.records import load_record
 from generator.pipeline import build
 from tests.hostile.corpus import build_registry, cases, escaped_cases
 

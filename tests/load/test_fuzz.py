@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.findings import Finding
 from generator.load.paths import classify
-from generator.load.registry import load_record
+from generator.load.records import load_record
 from tests.conftest import FIXTURES
 
 EXAMPLE = FIXTURES / "example"

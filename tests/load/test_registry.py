@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.cli import main
 from generator.findings import catalogue
-from generator.load.registry import resolve_field_path
+from generator.load.records import resolve_field_path
 from generator.load.tree import WorkingTree
 from generator.pipeline import validate_tree
 from tests.conftest import FIXTURES
@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES
 LOADER_FAMILIES = {"files", "yaml", "schema"}
 UNIT_TESTED_ONLY = {
     "SCHEMA-INVALID",  # the fallback for pydantic error types not yet mapped: test_errors.py
-    "PATH-DUPLICATE-RECORD",  # a .yaml and an .xlsx of one period: tests/spreadsheet
+    "PATH-DUPLICATE-RECORD",  # a .yaml and an .xlsx of one period: tests/load/test_workbook.py
 }
 
 

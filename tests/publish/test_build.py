@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from generator.history import History
+from generator.load.history import History
 from generator.pipeline import build, validate_root
 from generator.publish import PublishError, build_site, site_config
 from generator.render.page import Heading, Page

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache
 from generator.pipeline import build
 from generator.publish import reuse
+from generator.util.cache import Cache
 from tests.conftest import FIXTURES
 
 
@@ -152,14 +152,14 @@ def test_a_build_without_a_cache_keeps_nothing_and_records_nothing(first, tmp_pa
 def test_the_links_of_a_kept_page_are_checked_too(first, tmp_path):
     """A kept page's links are checked as its build read them: a file it links to that is no
     longer made (here the spreadsheet a methodology page offers) fails the rebuild."""
-    from generator.history import read_history
+    from generator.load.history import read_history
     from generator.publish import PublishError, build_site, site_config
     from generator.render.site import Plan, plan_site
 
     root0 = first[0]
     _root, out, cache = after_first(first, tmp_path)
-    from generator.cache import code_version
     from generator.pipeline import validate_root
+    from generator.util.cache import code_version
 
     plan = plan_site(validate_root(root0), read_history(root0), site_config(root0))
     sheets = [p for p in plan.data if p.name.startswith("spreadsheet:")]

@@ -14,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator.history import read_history
+from generator.load.history import read_history
 from generator.pipeline import build, validate_root
 from generator.publish import shells, site_config
 from generator.render.page import Heading, Page, output_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.history import History
+from generator.load.history import History
 from generator.pipeline import validate_root
 from generator.render.inputs import Inputs
 from generator.render.views import SiteConfig, Views

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator.history import Commit, History
+from generator.load.history import Commit, History
 from generator.pipeline import validate_root
 from generator.render import site
 from generator.render.site import render_site

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from generator.history import History
+from generator.load.history import History
 from generator.pipeline import validate_root
 from generator.render.site import plan_site, render_site
 from generator.render.views import SiteConfig
@@ -170,8 +170,8 @@ def test_structure_faults_are_caught():
 
 def every_source(tmp_path) -> dict[str, object]:
     """The example, a synthetic registry and the bundled public data, rendered."""
-    from generator.history import read_history
-    from generator.synth import synthesize
+    from generator.load.history import read_history
+    from generator.tools.synth import synthesize
     from tests.conftest import ROOT
 
     root = tmp_path / "registry"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from generator.pipeline import validate_root
+from generator.render.workbook import Target, build_workbook, target_for, workbook_bytes
 from generator.report.validation import Validation
-from generator.spreadsheet.writer import Target, build_workbook, target_for, workbook_bytes
 from tests.conftest import FIXTURES, ROOT
 
 

@@ -6,9 +6,9 @@ import io
 
 from openpyxl import load_workbook
 
-from generator.spreadsheet import layout as L
-from generator.spreadsheet.writer import Target
-from tests.spreadsheet.helpers import example, workbook
+from generator.render.workbook import Target
+from generator.schema import workbook as L
+from tests.render.workbook_helpers import example, workbook
 
 TARGET = Target(
     project="XA004",

@@ -11,7 +11,7 @@ import pytest
 from generator.cli import main
 from generator.findings import Severity
 from generator.pipeline import validate_root
-from generator.scaffold import ScaffoldError, scaffold
+from generator.tools.scaffold import ScaffoldError, scaffold
 from tests.conftest import FIXTURES
 
 CASES = {

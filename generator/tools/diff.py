@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.findings import Finding, Severity
-from generator.load.registry import Record
+from generator.load.records import Record
 from generator.load.tree import GitTree
 from generator.pipeline import validate_tree
 from generator.report.validation import Validation

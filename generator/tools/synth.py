@@ -361,8 +361,8 @@ def _xlsx(
     project_text: str,
 ) -> None:
     """A filled Monitoring Report Sheet for this period (as a secretariat would commit it)."""
-    from generator.spreadsheet.filler import fill_report
-    from generator.spreadsheet.writer import Target, build_workbook, workbook_bytes
+    from generator.render.workbook import Target, build_workbook, workbook_bytes
+    from generator.tools.workbook_filler import fill_report
 
     compiled = _compiled(mid, project_text)
     target = Target(project=pid, units=[(u, u, {}) for u in units])

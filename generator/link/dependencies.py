@@ -6,7 +6,7 @@ the partitioned validation (which countries must be checked together).
 
 from __future__ import annotations
 
-from generator.load.registry import Record
+from generator.load.records import Record
 
 
 def references(record: Record) -> set[str]:

@@ -93,7 +93,7 @@ def start_git(root: Path, *commands: list[str]) -> Started:
 def start_changes(root: Path, rev: str) -> Started:
     """Start listing what differs under data/ between `rev` and the working tree: the changed
     files (`git diff --name-status`) and the untracked ones, read by
-    `generator.partitions.changed_paths`.
+    `generator.changes.changed_paths`.
 
     **Why** started apart: `jcm validate --changed-since` starts them before it imports the
     checks, so that git walks the working tree on one core while Python imports on the other.

@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.cache import Cache, key_of, pickled
 from generator.findings import Finding, make_finding
 from generator.load.paths import classify
 from generator.load.tree import SourceTree
 from generator.load.yaml_source import MAX_BYTES, ParsedYaml, locate_in, parse_yaml
 from generator.schema import RECORD_MODELS
 from generator.schema.errors import field_path, findings_from_validation_error
+from generator.util.cache import Cache, key_of, pickled
 
 KINDS = tuple(RECORD_MODELS)
 
@@ -234,7 +234,7 @@ def _load_file(
 ) -> tuple[Record | None, list[Finding], tuple]:
     """`load_record`, and what the cache keeps of the file."""
     if path.endswith(".xlsx"):
-        from generator.spreadsheet.reader import read_monitoring_workbook
+        from generator.load.workbook import read_monitoring_workbook
 
         parsed = read_monitoring_workbook(raw, path, project=key.split("/")[0])
         # openpyxl's workbook, sheets and cells refer to each other: without this, every

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache as cache_module
-from generator.cache import Cache, key_of, open_cache
 from generator.cli import main
 from generator.pipeline import validate_root
-from generator.synth import synthesize
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+from generator.tools.synth import synthesize
+from generator.util import cache as cache_module
+from generator.util.cache import Cache, key_of, open_cache
+from tests.conftest import FIXTURES, ROOT
 
 
 def full_tuple(validation) -> list[tuple]:
@@ -68,7 +66,7 @@ def test_positions_of_findings_come_from_the_cache_once_found(
 ):
     """A record with a finding is parsed again for its line and column once; the next runs
     find them in the cache, at the same places."""
-    from generator.load import registry
+    from generator.load import records as registry
 
     parses: list[str] = []
     real_parse = registry.parse_yaml
@@ -298,7 +296,7 @@ def test_processes_opening_a_new_cache_at_once_all_use_it(tmp_path: Path):
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from generator.cache import Cache\n"
+        "from generator.util.cache import Cache\n"
         "ready, folder, n = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]\n"
         "while not ready.exists():\n"
         "    time.sleep(0.0005)\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.findings import Finding, make_finding
-from generator.load.registry import Loaded, Record
+from generator.load.records import Loaded, Record
 from generator.load.summary import Summary
 
 

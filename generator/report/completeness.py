@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.link import Registry
-from generator.state import State
+from generator.link.registry import Registry
+from generator.status.fold import State
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from generator.link import ItemRef, Registry
+from generator.link.registry import ItemRef, Registry
 
 Basis = Literal["adopted", "draft", "unverified"]
 

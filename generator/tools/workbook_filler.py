@@ -14,8 +14,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from generator.spreadsheet import layout as L
-from generator.spreadsheet.writer import workbook_bytes
+from generator.render.workbook import workbook_bytes
+from generator.schema import workbook as L
 
 
 def fill_report(

@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.findings import make_finding
 from generator.load.yaml_source import ParsedYaml
-from generator.spreadsheet import layout as L
+from generator.schema import workbook as L
 
 MAX_FILE = 10_000_000
 MAX_UNCOMPRESSED = 60_000_000

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.load.registry import load_registry
+from generator.load.records import load_registry
 from generator.load.tree import WorkingTree
 
 

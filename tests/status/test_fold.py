@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.link import link
-from generator.load.registry import load_registry
+from generator.link.registry import link
+from generator.load.records import load_registry
 from generator.load.tree import WorkingTree
-from generator.state import fold
+from generator.status.fold import fold
 from tests.conftest import FIXTURES
 from tests.rules.helpers import run_with
 

@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from generator.compute import expressions as ex
 from generator.compute.recalc import _run
-from generator.spreadsheet import layout as L
-from generator.spreadsheet.filler import fill_report
-from generator.spreadsheet.writer import Target
-from tests.spreadsheet.helpers import bundled, example, workbook
+from generator.render.workbook import Target
+from generator.schema import workbook as L
+from generator.tools.workbook_filler import fill_report
+from tests.render.workbook_helpers import bundled, example, workbook
 
 pytestmark = pytest.mark.libreoffice
 D = Decimal

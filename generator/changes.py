@@ -12,7 +12,7 @@ so an unchanged partition is summarised without reading a single one of its file
 not in the cache is computed by loading that partition once.
 
 **Why** this is exact: every finding on a record in the loaded partitions depends only on the
-records loaded and on the summaries; `tests/test_partitions.py` compares the findings of
+records loaded and on the summaries; `tests/test_changes.py` compares the findings of
 partitioned and full runs, finding for finding, on registries with planted faults.
 """
 
@@ -22,17 +22,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Cache
-from generator.dependencies import references
 from generator.findings import Finding
-from generator.history import Started, git_output, start_changes
+from generator.link.dependencies import references
+from generator.load.history import Started, git_output, start_changes
 from generator.load.paths import classify, partition_of
-from generator.load.registry import load_registry
+from generator.load.records import load_registry
 from generator.load.summary import Summary
 from generator.load.tree import WorkingTree
 from generator.pipeline import validate_loaded
 from generator.report.partitions import digests_of, summaries_of
 from generator.report.validation import Validation
+from generator.util.cache import Cache
 from generator.util.timing import paused_gc
 
 CONTAINERS = frozenset({"data/countries", "data/decisions", "data/methodologies", "data/projects"})
@@ -121,7 +121,7 @@ def changed_paths(
     root: Path, rev: str, started: Started | None = None
 ) -> tuple[set[str], set[str]] | None:
     """Files under data/ that differ between `rev` and the working tree: (present, deleted),
-    from the listing `started` (`generator.history.start_changes`), or one started now.
+    from the listing `started` (`generator.load.history.start_changes`), or one started now.
 
     Untracked files count, ignored ones too: a full run would load them all the same.
     """

@@ -8,7 +8,7 @@ import json
 from generator.cli import main
 from generator.findings import Severity
 from generator.pipeline import validate_root
-from generator.synth import synthesize
+from generator.tools.synth import synthesize
 
 
 def tree_digest(root) -> str:

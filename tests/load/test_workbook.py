@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator.cli import main
-from generator.spreadsheet import layout as L
-from generator.spreadsheet.filler import fill_report
-from generator.spreadsheet.reader import read_monitoring_workbook
-from generator.spreadsheet.writer import workbook_bytes
+from generator.load.workbook import read_monitoring_workbook
+from generator.render.workbook import workbook_bytes
+from generator.schema import workbook as L
+from generator.tools.workbook_filler import fill_report
 from tests.conftest import ROOT
+from tests.render.workbook_helpers import example, workbook
 from tests.rules.helpers import find, run_with
-from tests.spreadsheet.helpers import example, workbook
 
 D = Decimal
 MR = "projects/XA001/monitoring/2020-01-01_2020-12-31"
@@ -211,8 +211,8 @@ def test_hostile_workbooks_are_refused(case):
 CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
-from tests.spreadsheet.test_reader import HOSTILE
-from generator.spreadsheet.reader import read_monitoring_workbook
+from tests.load.test_workbook import HOSTILE
+from generator.load.workbook import read_monitoring_workbook
 make, code = HOSTILE[sys.argv[1]]
 raw = make()
 parsed = read_monitoring_workbook(raw, "hostile.xlsx", project="XA001")

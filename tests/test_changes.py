@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache
+from generator.changes import Scoped, affected, changed_paths, removed_keys, validate_changed
 from generator.cli import main
-from generator.partitions import Scoped, affected, changed_paths, removed_keys, validate_changed
 from generator.pipeline import validate_root
-from generator.synth import synthesize
+from generator.tools.synth import synthesize
+from generator.util.cache import Cache
 
 SOURCE = '  - {id: SYN, title: Synthetic record (not real), url: "https://example.org/synthetic"}\n'
 
@@ -272,7 +272,7 @@ def test_partitioned_run_equals_full_run_on_the_bundled_data(bundled: Path, tmp_
 def test_partition_digests_kept_by_tree_are_the_listed_ones(clean: Path, tmp_path: Path):
     """Digests found under the revision's data tree id equal those a fresh listing gives; a
     revision that is not one gives None."""
-    from generator.partitions import blobs_at, partition_digests_at
+    from generator.changes import blobs_at, partition_digests_at
     from generator.report.partitions import digests_of
 
     cache = Cache(tmp_path / "cache")
@@ -288,7 +288,7 @@ def test_a_listing_started_early_is_the_listing(clean: Path, tmp_path: Path, mon
     """The CLI starts git's listing of changes before it imports the checks: the listing it
     hands over is the one used (no second git run), and equals a fresh one; git missing or a
     revision that is not one means no comparison."""
-    from generator.history import start_changes
+    from generator.load.history import start_changes
 
     SCENARIOS["project title"](clean)
     (clean / "data/projects/NEW.yaml").write_text("id: NEW\n")

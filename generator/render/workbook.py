@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.compute import expressions as ex
 from generator.compute.methodology import Compiled
-from generator.spreadsheet import layout as L
+from generator.schema import workbook as L
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FONT = Font(bold=True)

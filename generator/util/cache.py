@@ -59,7 +59,7 @@ def code_version() -> str:
     it is the same; any change to the generator starts a new cache.
     """
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".yaml", ".lark", ".j2", ".json"):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")

@@ -1,0 +1,1 @@
+"""Link stage: the loaded records as one registry graph, every identifier resolved."""

@@ -1,0 +1,1 @@
+"""Tools beside the pipeline: scaffolding records, synthetic registries, diffs, link checks."""
